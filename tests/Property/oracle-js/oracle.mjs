@@ -1,0 +1,183 @@
+// The yjs oracle (spec §11.1): a long-lived process driven by the C# tests over newline-delimited
+// JSON. One request per stdin line, {"id":n,"op":"…",…}; one response per stdout line,
+// {"id":n,"ok":true,…} or {"id":n,"ok":false,"error":"…","stack":"…"}. Byte arrays are base64,
+// JS-only values are tagged (values.mjs). Nothing but responses may reach stdout, so console.log
+// (which yjs uses for its client-id collision notice) is sent to stderr.
+import readline from 'node:readline'
+import { createHash } from 'node:crypto'
+import { createRequire } from 'node:module'
+import * as Y from 'yjs'
+import { b64, unb64, fromWire, toWire, canonical, rootsToJson, getRoot, typeKind, dumpUpdate } from './values.mjs'
+
+console.log = (...args) => console.error(...args)
+console.info = (...args) => console.error(...args)
+
+const require = createRequire(import.meta.url)
+const versionOf = name => require(`${name}/package.json`).version
+
+/** name → { doc, roots } */
+const docs = new Map()
+const REMOTE = 'oracle-remote'
+
+const entry = name => {
+  const e = docs.get(name)
+  if (!e) throw new Error(`no doc named ${name}`)
+  return e
+}
+
+const newDoc = ({ clientID, gc = true, roots = {}, guid }) => {
+  const doc = new Y.Doc({ gc, guid })
+  doc.clientID = clientID
+  for (const name of Object.keys(roots)) getRoot(doc, name, roots[name])
+  return { doc, roots: { ...roots } }
+}
+
+/** Runs f and returns every update the doc emitted meanwhile, in emission order. */
+const capture = (doc, f) => {
+  const emitted = []
+  const h = (u, origin, _d, tr) => emitted.push({ update: b64(u), remote: origin === REMOTE, local: tr.local })
+  doc.on('update', h)
+  try { f() } finally { doc.off('update', h) }
+  return emitted
+}
+
+/** Resolves a path (root name, then map keys / array indices) to a shared type. */
+const resolve = (e, path, leafKind) => {
+  const [rootName, ...rest] = path
+  let kind = e.roots[rootName]
+  if (kind === undefined) {
+    kind = rest.length === 0 ? leafKind : typeof rest[0] === 'number' ? 'array' : 'map'
+    e.roots[rootName] = kind
+  }
+  let t = getRoot(e.doc, rootName, kind)
+  for (const seg of rest) {
+    const next = t.get(seg)
+    if (!(next instanceof Y.AbstractType)) throw new Error(`path ${JSON.stringify(path)}: ${JSON.stringify(seg)} is not a shared type`)
+    t = next
+  }
+  return t
+}
+
+const attrsOf = a => a == null ? undefined : fromWire(a)
+
+/** Local edit ops; each runs inside the caller's transaction. */
+const edits = {
+  'text.insert': (e, o) => resolve(e, o.path, 'text').insert(o.index, o.text, attrsOf(o.attrs)),
+  'text.insertEmbed': (e, o) => resolve(e, o.path, 'text').insertEmbed(o.index, fromWire(o.embed), attrsOf(o.attrs)),
+  'text.delete': (e, o) => resolve(e, o.path, 'text').delete(o.index, o.len),
+  'text.format': (e, o) => resolve(e, o.path, 'text').format(o.index, o.len, fromWire(o.attrs)),
+  'array.insert': (e, o) => resolve(e, o.path, 'array').insert(o.index, fromWire(o.values)),
+  'array.push': (e, o) => resolve(e, o.path, 'array').push(fromWire(o.values)),
+  'array.delete': (e, o) => resolve(e, o.path, 'array').delete(o.index, o.len ?? 1),
+  'map.set': (e, o) => resolve(e, o.path, 'map').set(o.key, fromWire(o.value)),
+  'map.delete': (e, o) => resolve(e, o.path, 'map').delete(o.key),
+  'xml.insert': (e, o) => resolve(e, o.path, 'xml').insert(o.index, fromWire(o.values)),
+  'xml.delete': (e, o) => resolve(e, o.path, 'xml').delete(o.index, o.len ?? 1),
+  'xml.setAttribute': (e, o) => resolve(e, o.path, 'xml').setAttribute(o.key, fromWire(o.value)),
+  'xml.removeAttribute': (e, o) => resolve(e, o.path, 'xml').removeAttribute(o.key)
+}
+
+/** Structure summary the C# op generator needs: lengths, element kinds, map keys. */
+const shapeOf = t => {
+  if (t instanceof Y.Text) return { k: 'text', len: t.length }
+  if (t instanceof Y.Array) return { k: 'array', items: t.toArray().map(v => v instanceof Y.AbstractType ? shapeOf(v) : null) }
+  if (t instanceof Y.Map) {
+    const entries = {}
+    for (const key of [...t.keys()].sort()) { const v = t.get(key); entries[key] = v instanceof Y.AbstractType ? shapeOf(v) : null }
+    return { k: 'map', entries }
+  }
+  return { k: typeKind(t) }
+}
+const docShape = e => {
+  const o = {}
+  for (const name of Object.keys(e.roots).sort()) o[name] = shapeOf(getRoot(e.doc, name, e.roots[name]))
+  return o
+}
+
+const jsonOf = (e, roots) => {
+  const value = rootsToJson(e.doc, roots ?? e.roots)
+  return { json: JSON.stringify(value), canonical: canonical(value) }
+}
+
+const sha1 = u => createHash('sha1').update(u).digest('hex')
+
+const ops = {
+  hello: () => ({ yjs: versionOf('yjs'), lib0: versionOf('lib0'), yProtocols: versionOf('y-protocols'), node: process.version }),
+  new: o => { docs.set(o.doc, newDoc(o)); return {} },
+  drop: o => { const e = docs.get(o.doc); if (e) { e.doc.destroy(); docs.delete(o.doc) } return {} },
+  reset: () => { for (const e of docs.values()) e.doc.destroy(); docs.clear(); return {} },
+  apply: o => {
+    const e = entry(o.doc)
+    const u = unb64(o.update)
+    const emitted = capture(e.doc, () => o.v2 ? Y.applyUpdateV2(e.doc, u, REMOTE) : Y.applyUpdate(e.doc, u, REMOTE))
+    return o.shape ? { emitted, shape: docShape(e) } : { emitted }
+  },
+  state: o => ({ update: b64(Y.encodeStateAsUpdate(entry(o.doc).doc, o.sv ? unb64(o.sv) : undefined)) }),
+  stateV2: o => ({ update: b64(Y.encodeStateAsUpdateV2(entry(o.doc).doc, o.sv ? unb64(o.sv) : undefined)) }),
+  sv: o => ({ sv: b64(Y.encodeStateVector(entry(o.doc).doc)) }),
+  json: o => jsonOf(entry(o.doc), o.roots),
+  shape: o => ({ shape: docShape(entry(o.doc)) }),
+  delta: o => ({ delta: toWire(resolve(entry(o.doc), o.path ?? [o.root], 'text').toDelta()) }),
+  transact: o => {
+    const e = entry(o.doc)
+    const emitted = capture(e.doc, () => e.doc.transact(() => { for (const op of o.ops) runEdit(e, op) }, o.origin ?? null))
+    return o.shape ? { emitted, shape: docShape(e) } : { emitted }
+  },
+  merge: o => ({ update: b64(o.v2 ? Y.mergeUpdatesV2(o.updates.map(unb64)) : Y.mergeUpdates(o.updates.map(unb64))) }),
+  diff: o => ({ update: b64(o.v2 ? Y.diffUpdateV2(unb64(o.update), unb64(o.sv)) : Y.diffUpdate(unb64(o.update), unb64(o.sv))) }),
+  svFromUpdate: o => ({ sv: b64(o.v2 ? Y.encodeStateVectorFromUpdateV2(unb64(o.update)) : Y.encodeStateVectorFromUpdate(unb64(o.update))) }),
+  convert: o => ({ update: b64(o.to === 'v2' ? Y.convertUpdateFormatV1ToV2(unb64(o.update)) : Y.convertUpdateFormatV2ToV1(unb64(o.update))) }),
+  decode: o => dumpUpdate(unb64(o.update), o.v2),
+  // Replays a list of updates into a fresh doc, in order, as remote updates. Returns the final
+  // state, state vector, JSON and the cleanup updates the doc emitted; with `steps`, a sha1 of
+  // the state and the state vector after every update; with `svs`, encodeStateAsUpdate(doc, sv)
+  // for each. Lets the C# side compare a whole session in one round trip.
+  replay: o => {
+    const e = newDoc(o)
+    const emitted = []
+    const steps = []
+    const errors = []
+    try {
+      o.updates.forEach((u, i) => {
+        try {
+          for (const x of capture(e.doc, () => Y.applyUpdate(e.doc, unb64(u), REMOTE))) if (!x.remote) emitted.push({ ...x, after: i })
+        } catch (err) { errors.push({ index: i, error: String(err) }) }
+        if (o.steps) steps.push({ h: sha1(Y.encodeStateAsUpdate(e.doc)), sv: b64(Y.encodeStateVector(e.doc)) })
+      })
+      const state = b64(Y.encodeStateAsUpdate(e.doc))
+      const sv = b64(Y.encodeStateVector(e.doc))
+      const withSv = (o.svs ?? []).map(s => b64(Y.encodeStateAsUpdate(e.doc, unb64(s))))
+      return { state, sv, withSv, emitted, steps, errors, ...jsonOf(e, o.roots) }
+    } finally { e.doc.destroy() }
+  },
+  // Several requests in one round trip; each result is a full response object without id.
+  batch: o => ({ results: o.requests.map(r => run(r)) })
+}
+
+const runEdit = (e, op) => {
+  const f = edits[op.op]
+  if (!f) throw new Error(`unknown edit op ${op.op}`)
+  f(e, op)
+}
+
+const run = req => {
+  try {
+    const f = ops[req.op] ?? (edits[req.op] && (o => ops.transact({ doc: o.doc, ops: [o], shape: o.shape })))
+    if (!f) throw new Error(`unknown op ${req.op}`)
+    return { ok: true, ...f(req) }
+  } catch (err) {
+    return { ok: false, error: String(err && err.message ? err.message : err), stack: err && err.stack ? String(err.stack) : undefined }
+  }
+}
+
+const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity })
+rl.on('line', line => {
+  if (line.trim() === '') return
+  let req
+  try { req = JSON.parse(line) } catch (err) {
+    process.stdout.write(JSON.stringify({ id: null, ok: false, error: `bad request line: ${err}` }) + '\n')
+    return
+  }
+  process.stdout.write(JSON.stringify({ id: req.id, ...run(req) }) + '\n')
+})
+rl.on('close', () => process.exit(0))
