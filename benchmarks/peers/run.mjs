@@ -1,0 +1,394 @@
+// Peer measurements on real editing traces: Yjs, Yrs (ywasm), diamond-types, json-joy.
+//
+//   node --expose-gc run.mjs [--runs N] [--trace NAME]... [--engine ID]... [--max-seconds S] [--out FILE]
+//   node run.mjs --export-yjs OUTDIR [--trace NAME]...
+//
+// The parent process only orchestrates. Each (engine, trace, measurement) is timed in its own child
+// process so one engine's or one measurement's JIT state, heap garbage or wasm memory never bleeds
+// into another's numbers, and each memory sample is taken in a further fresh process (wasm linear
+// memory never shrinks, so a growth figure is only meaningful from a clean start). See README.md
+// for what each number means.
+
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import { ENGINE_IDS, ENGINE_META, loadEngine } from './engines.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const DATA_DIR = path.resolve(HERE, '../Data');
+const TRACES = ['automerge-paper', 'seph-blog1', 'sveltecomponent'];
+const MEASUREMENTS = ['local', 'encode', 'load', 'incremental'];
+const DEFAULT_RUNS = 5;
+// Budget in seconds for the timed runs of one (engine, trace, measurement): when the warm-up shows
+// N runs would take longer, fewer runs are made (never fewer than one) and the table says so, so a
+// full run stays within minutes on a 2-core machine.
+const DEFAULT_MAX_SECONDS = 60;
+const MAX_WARMUP_RUNS = 3;
+// Memory is deterministic enough that three fresh processes give a stable median.
+const MEMORY_SAMPLES = 3;
+
+function parseArgs(argv) {
+  const args = { runs: DEFAULT_RUNS, traces: [], engines: [], maxSeconds: DEFAULT_MAX_SECONDS, out: path.join(HERE, 'results.json') };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = () => {
+      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
+      return argv[++i];
+    };
+    switch (a) {
+      case '--runs': args.runs = Math.max(1, parseInt(next(), 10)); break;
+      case '--trace': args.traces.push(next()); break;
+      case '--engine': args.engines.push(next()); break;
+      case '--max-seconds': args.maxSeconds = Number(next()); break;
+      case '--out': args.out = path.resolve(next()); break;
+      case '--export-yjs': args.exportYjs = path.resolve(next()); break;
+      case '--worker': args.worker = { engine: next(), trace: next(), measurement: next() }; break;
+      case '--memory-probe': args.memoryProbe = { engine: next(), trace: next() }; break;
+      case '--help': case '-h': args.help = true; break;
+      default: throw new Error(`unknown argument '${a}'`);
+    }
+  }
+  if (args.traces.length === 0) args.traces = TRACES;
+  if (args.engines.length === 0) args.engines = ENGINE_IDS;
+  for (const t of args.traces) if (!TRACES.includes(t)) throw new Error(`unknown trace '${t}' (known: ${TRACES.join(', ')})`);
+  for (const e of args.engines) if (!ENGINE_IDS.includes(e)) throw new Error(`unknown engine '${e}' (known: ${ENGINE_IDS.join(', ')})`);
+  return args;
+}
+
+function loadTrace(name) {
+  const trace = JSON.parse(gunzipSync(fs.readFileSync(path.join(DATA_DIR, `${name}.json.gz`))).toString('utf8'));
+  // All shipped traces start empty; a non-empty start becomes one leading insert transaction so
+  // every engine still sees the same history.
+  if (trace.startContent) trace.txns.unshift({ time: null, patches: [[0, 0, trace.startContent]] });
+  return trace;
+}
+
+function traceStats(trace) {
+  let patches = 0;
+  for (const t of trace.txns) patches += t.patches.length;
+  return { txns: trace.txns.length, patches, finalLength: trace.endContent.length };
+}
+
+const gc = () => {
+  if (typeof global.gc !== 'function') throw new Error('run with node --expose-gc');
+  global.gc();
+  global.gc();
+};
+
+const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
+
+function sha256OfAll(chunks) {
+  const h = createHash('sha256');
+  for (const c of chunks) h.update(c);
+  return h.digest('hex');
+}
+
+// No forced GC before a timed run: a full global.gc() right before made Yjs's `local` 2x slower
+// here (V8 shrinks the young generation and then pays for it in scavenges during the run).
+function timed(fn) {
+  const t0 = performance.now();
+  const value = fn();
+  return { ms: performance.now() - t0, value };
+}
+
+function expectText(engine, handle, trace, what) {
+  const actual = engine.text(handle);
+  if (actual !== trace.endContent) {
+    throw new Error(`${what}: final text differs from endContent (length ${actual.length} vs ${trace.endContent.length})`);
+  }
+}
+
+// ---- worker: one measurement for one (engine, trace) -----------------------------------------
+//
+// Like BenchmarkDotNet, each measurement gets its own process: interleaving e.g. `local` with
+// `incremental` in one process makes V8's inline caches polymorphic and slowed Yjs's `local` ~2x,
+// which would flatter us. Inputs a measurement needs (a document, its encoding, the per-transaction
+// updates) are prepared untimed before the warm-up.
+
+async function runWorker({ engine: engineId, trace: traceName, measurement }, runs, maxSeconds) {
+  const engine = await loadEngine(engineId);
+  const trace = loadTrace(traceName);
+  const out = { engine: engineId, trace: traceName, measurement, runsRequested: runs };
+  let step;
+  let cleanup = () => {};
+  switch (measurement) {
+    case 'local':
+      step = () => {
+        const r = timed(() => engine.local(trace));
+        expectText(engine, r.value, trace, 'local');
+        engine.free(r.value);
+        return r.ms;
+      };
+      break;
+    case 'encode': {
+      const doc = engine.local(trace);
+      const bytes = engine.encode(doc);
+      Object.assign(out, { bytes: bytes.length, sha256: sha256(bytes) });
+      if (engine.encodeV2) out.bytesV2 = engine.encodeV2(doc).length;
+      step = () => timed(() => engine.encode(doc)).ms;
+      cleanup = () => engine.free(doc);
+      break;
+    }
+    case 'load': {
+      const doc = engine.local(trace);
+      const bytes = engine.encode(doc);
+      engine.free(doc);
+      step = () => {
+        const r = timed(() => engine.load(bytes));
+        expectText(engine, r.value, trace, 'load');
+        engine.free(r.value);
+        return r.ms;
+      };
+      break;
+    }
+    case 'incremental': {
+      const captured = engine.capture(trace);
+      expectText(engine, captured.doc, trace, 'capture');
+      engine.free(captured.doc);
+      const updates = captured.updates;
+      let updateBytes = 0;
+      for (const u of updates) updateBytes += u.length;
+      Object.assign(out, { updates: updates.length, updateBytes, updatesSha256: sha256OfAll(updates) });
+      step = () => {
+        const r = timed(() => engine.applyAll(updates));
+        expectText(engine, r.value, trace, 'incremental');
+        engine.free(r.value);
+        return r.ms;
+      };
+      break;
+    }
+    default:
+      throw new Error(`unknown measurement '${measurement}'`);
+  }
+
+  // V8 needs a few runs to tier up (on 2 cores its optimising compiler runs concurrently with the
+  // benchmark), so warm up MAX_WARMUP_RUNS times unless the warm-up alone eats a quarter of the budget.
+  const warmupRunsMs = [];
+  do warmupRunsMs.push(step());
+  while (warmupRunsMs.length < MAX_WARMUP_RUNS && sum(warmupRunsMs) < (maxSeconds * 1000) / 4);
+  const perRunMs = Math.max(warmupRunsMs[warmupRunsMs.length - 1], 1e-6);
+  const effectiveRuns = Math.max(1, Math.min(runs, Math.floor((maxSeconds * 1000) / perRunMs)));
+  const runsMs = [];
+  for (let r = 0; r < effectiveRuns; r++) runsMs.push(step());
+  cleanup();
+  const fmt = (xs) => xs.map((x) => x.toFixed(1)).join(' ');
+  process.stderr.write(`  ${measurement}: warm-up ${fmt(warmupRunsMs)} ms | runs ${fmt(runsMs)} ms\n`);
+  return { ...out, status: 'ok', runs: effectiveRuns, warmupRunsMs, runsMs, medianMs: median(runsMs) };
+}
+
+// ---- memory probe: one fresh process, one local run ---------------------------------------------
+
+async function runMemoryProbe({ engine: engineId, trace: traceName }) {
+  const engine = await loadEngine(engineId);
+  const trace = loadTrace(traceName);
+  gc();
+  const heapBefore = process.memoryUsage().heapUsed;
+  const wasmBefore = engine.wasmMemoryBytes();
+  const doc = engine.local(trace);
+  gc();
+  const heapAfter = process.memoryUsage().heapUsed;
+  const wasmAfter = engine.wasmMemoryBytes();
+  // Read the text only after measuring, so the materialised string is not counted.
+  expectText(engine, doc, trace, 'memory');
+  return {
+    heapUsedDeltaBytes: heapAfter - heapBefore,
+    wasmMemoryGrowthBytes: wasmBefore === null ? null : wasmAfter - wasmBefore,
+    wasmMemoryAfterBytes: wasmAfter,
+  };
+}
+
+// ---- parent: orchestration, tables, results.json -----------------------------------------------
+
+const sum = (xs) => xs.reduce((a, b) => a + b, 0);
+
+function median(xs) {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+function spawnSelf(args) {
+  const r = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=8192', fileURLToPath(import.meta.url), ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const lastLine = (r.stdout || '').trim().split('\n').pop();
+  if (r.status !== 0 || !lastLine) throw new Error(`child ${args.join(' ')} failed (exit ${r.status}${r.signal ? `, ${r.signal}` : ''})`);
+  const parsed = JSON.parse(lastLine);
+  if (parsed.error) throw new Error(parsed.error);
+  return parsed;
+}
+
+function packageVersion(pkg) {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(HERE, 'node_modules', pkg, 'package.json'), 'utf8')).version;
+  } catch {
+    return null;
+  }
+}
+
+const fmtMs = (ms) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
+const fmtBytes = (b) => (b >= 1 << 20 ? `${(b / (1 << 20)).toFixed(2)} MiB` : b >= 1024 ? `${(b / 1024).toFixed(1)} KiB` : `${b} B`);
+
+function cell(record, render) {
+  if (!record) return '—';
+  if (record.status !== 'ok') return `n/a (${record.reason})`;
+  return render(record);
+}
+
+function renderTables(results, traces, engines) {
+  const find = (trace, engine, m) => results.find((r) => r.trace === trace && r.engine === engine && r.measurement === m);
+  const label = (id) => ENGINE_META.find((e) => e.id === id).label;
+  const runsNote = (r) => (r.runs < r.runsRequested ? ` (n=${r.runs})` : '');
+  const table = (title, render, engineCols = engines) => {
+    const lines = [`### ${title}`, '', `| trace | ${engineCols.map(label).join(' | ')} |`, `|---|${engineCols.map(() => '---:').join('|')}|`];
+    for (const t of traces) lines.push(`| ${t} | ${engineCols.map((e) => render(t, e)).join(' | ')} |`);
+    return lines.join('\n');
+  };
+  const msTable = (m, title) => table(title, (t, e) => cell(find(t, e, m), (r) => `${fmtMs(r.medianMs)}${runsNote(r)}`));
+  return [
+    msTable('local', 'local: apply the trace as local edits, one transaction per trace txn (median ms)'),
+    table('encode: whole document as one update (median ms / encoded size)', (t, e) =>
+      cell(find(t, e, 'encode'), (r) => `${fmtMs(r.medianMs)}${runsNote(r)} / ${r.bytes.toLocaleString('en-US')} B`)),
+    msTable('load', 'load: apply that one update to a fresh document (median ms)'),
+    table('incremental: apply the per-transaction updates in order to a fresh document (median ms / updates / total update bytes)', (t, e) =>
+      cell(find(t, e, 'incremental'), (r) => `${fmtMs(r.medianMs)}${runsNote(r)} / ${r.updates.toLocaleString('en-US')} / ${fmtBytes(r.updateBytes)}`)),
+    table('memory: growth after local, GC before and after (JS heapUsed delta / wasm linear-memory growth)', (t, e) =>
+      cell(find(t, e, 'memory'), (r) => `${fmtBytes(r.heapUsedDeltaBytes)} / ${r.wasmMemoryGrowthBytes === null ? 'n/a (pure JS)' : fmtBytes(r.wasmMemoryGrowthBytes)}`)),
+  ].join('\n\n');
+}
+
+function runAll(args) {
+  const started = Date.now();
+  const traceInfo = {};
+  for (const t of args.traces) traceInfo[t] = traceStats(loadTrace(t));
+  const results = [];
+  for (const traceName of args.traces) {
+    for (const engineId of args.engines) {
+      process.stderr.write(`${engineId} / ${traceName}\n`);
+      for (const m of MEASUREMENTS) {
+        try {
+          const { engine: _e, trace: _t, measurement: _m, ...rec } = spawnSelf(['--worker', engineId, traceName, m, '--runs', String(args.runs), '--max-seconds', String(args.maxSeconds)]);
+          results.push({ trace: traceName, engine: engineId, measurement: m, ...rec });
+        } catch (err) {
+          results.push({ trace: traceName, engine: engineId, measurement: m, status: 'n/a', reason: String(err.message) });
+        }
+      }
+      try {
+        const samples = [];
+        for (let i = 0; i < MEMORY_SAMPLES; i++) samples.push(spawnSelf(['--memory-probe', engineId, traceName]));
+        const wasm = samples.map((s) => s.wasmMemoryGrowthBytes);
+        results.push({
+          trace: traceName, engine: engineId, measurement: 'memory', status: 'ok', runs: samples.length, runsRequested: samples.length,
+          heapUsedDeltaBytes: median(samples.map((s) => s.heapUsedDeltaBytes)),
+          wasmMemoryGrowthBytes: wasm[0] === null ? null : median(wasm),
+          samples,
+        });
+      } catch (err) {
+        results.push({ trace: traceName, engine: engineId, measurement: 'memory', status: 'n/a', reason: String(err.message) });
+      }
+    }
+  }
+
+  // Byte-identity with Yjs, for the record: the C# side targets Yjs's exact encoding.
+  for (const r of results) {
+    if (r.status !== 'ok' || (r.measurement !== 'encode' && r.measurement !== 'incremental')) continue;
+    const y = results.find((x) => x.trace === r.trace && x.engine === 'yjs' && x.measurement === r.measurement && x.status === 'ok');
+    if (!y || (r.engine !== 'ywasm' && r.engine !== 'yjs')) continue;
+    r.identicalToYjs = r.measurement === 'encode' ? r.sha256 === y.sha256 : r.updatesSha256 === y.updatesSha256;
+  }
+
+  const cpus = os.cpus();
+  const report = {
+    schema: 1,
+    machine: {
+      cpuModel: cpus[0]?.model ?? 'unknown',
+      cores: cpus.length,
+      totalMemoryBytes: os.totalmem(),
+      platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+      node: process.version,
+      date: new Date().toISOString(),
+    },
+    config: { runsRequested: args.runs, maxWarmupRuns: MAX_WARMUP_RUNS, maxSecondsPerMeasurement: args.maxSeconds, memorySamples: MEMORY_SAMPLES },
+    engines: Object.fromEntries(args.engines.map((id) => {
+      const meta = ENGINE_META.find((e) => e.id === id);
+      return [id, { label: meta.label, package: meta.pkg, version: packageVersion(meta.pkg), wasm: meta.wasm }];
+    })),
+    traces: traceInfo,
+    results,
+    totalSeconds: (Date.now() - started) / 1000,
+  };
+  fs.writeFileSync(args.out, `${JSON.stringify(report, null, 2)}\n`);
+
+  const m = report.machine;
+  console.log(`Machine: ${m.cpuModel}, ${m.cores} cores, Node ${m.node}, ${m.date}`);
+  console.log(`Engines: ${Object.values(report.engines).map((e) => `${e.package} ${e.version}`).join(', ')}`);
+  console.log(`Runs: median of ${args.runs} after up to ${MAX_WARMUP_RUNS} warm-ups (n=k marks a measurement cut to k runs by the ${args.maxSeconds}s budget); memory: median of ${MEMORY_SAMPLES} fresh processes.\n`);
+  console.log(renderTables(results, args.traces, args.engines));
+  console.log(`\nWrote ${path.relative(process.cwd(), args.out)} in ${report.totalSeconds.toFixed(0)} s.`);
+}
+
+// ---- --export-yjs: golden bytes for the C# tests and benchmarks ---------------------------------
+
+function writeFramed(file, chunks) {
+  let total = 0;
+  for (const c of chunks) total += 4 + c.length;
+  const buf = Buffer.allocUnsafe(total);
+  let off = 0;
+  for (const c of chunks) {
+    buf.writeUInt32LE(c.length, off);
+    off += 4;
+    buf.set(c, off);
+    off += c.length;
+  }
+  fs.writeFileSync(file, buf);
+}
+
+async function exportYjs(args) {
+  const engine = await loadEngine('yjs');
+  fs.mkdirSync(args.exportYjs, { recursive: true });
+  for (const traceName of args.traces) {
+    const trace = loadTrace(traceName);
+    const { updates, doc } = engine.capture(trace);
+    expectText(engine, doc, trace, 'export');
+    const final = engine.encode(doc);
+    const base = path.join(args.exportYjs, traceName);
+    writeFramed(`${base}.updates.bin`, updates);
+    fs.writeFileSync(`${base}.final.bin`, final);
+    fs.writeFileSync(`${base}.final.txt`, trace.endContent, 'utf8');
+    console.log(`${traceName}: ${updates.length} updates, final update ${final.length} B -> ${base}.{updates.bin,final.bin,final.txt}`);
+  }
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  if (args.help) {
+    console.log('usage: node --expose-gc run.mjs [--runs N] [--trace NAME]... [--engine ID]... [--max-seconds S] [--out FILE]\n' +
+      '       node run.mjs --export-yjs OUTDIR [--trace NAME]...\n' +
+      `traces: ${TRACES.join(', ')}; engines: ${ENGINE_IDS.join(', ')}`);
+    return;
+  }
+  if (args.worker || args.memoryProbe) {
+    // Children answer with one JSON line on stdout; progress goes to stderr.
+    try {
+      const result = args.worker ? await runWorker(args.worker, args.runs, args.maxSeconds) : await runMemoryProbe(args.memoryProbe);
+      console.log(JSON.stringify(result));
+    } catch (err) {
+      console.log(JSON.stringify({ error: err.message }));
+    }
+    return;
+  }
+  if (args.exportYjs) {
+    await exportYjs(args);
+    return;
+  }
+  runAll(args);
+}
+
+await main();
