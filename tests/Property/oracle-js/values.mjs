@@ -81,11 +81,14 @@ export const getRoot = (doc, name, kind) => {
   }
 }
 
-/** The JSON.stringify(type.toJSON()) text of each root, as an object name → value (yjs key order). */
+/**
+ * The JSON.stringify(type.toJSON()) value of each root, as an object name → value (yjs key order).
+ * JSON.stringify throws on BigInt; a bigint is rendered as {"$bigint":"digits"} instead.
+ */
 export const rootsToJson = (doc, roots) => {
   const o = {}
   for (const name of Object.keys(roots)) o[name] = getRoot(doc, name, roots[name]).toJSON()
-  return JSON.parse(JSON.stringify(o))
+  return JSON.parse(JSON.stringify(o, (_k, v) => typeof v === 'bigint' ? { $bigint: v.toString() } : v))
 }
 
 /** Y.decodeUpdate dump for debugging mismatches: one plain object per struct plus the delete set. */
