@@ -260,6 +260,8 @@ const runCase = c => {
     json: JSON.stringify(json),
     canonicalJson: canonical(json),
     reencoded: hex(Y.convertUpdateFormatV2ToV1(Y.convertUpdateFormatV1ToV2(state))),
+    // mergeUpdates with a second, empty update re-encodes doc-less (a single input is returned as is).
+    mergedWithEmpty: hex(Y.mergeUpdates([state, new Uint8Array([0, 0])])),
     stateV2: hex(Y.encodeStateAsUpdateV2(d)),
     kinds: [...new Set(dumpUpdate(state).structs.map(s => s.kind === 'Item' ? (s.content.kind === 'ContentType' ? `Type:${s.content.type}` : s.content.kind.replace(/^Content/, '')) : s.kind))].sort()
   }
