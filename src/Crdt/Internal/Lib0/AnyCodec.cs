@@ -25,6 +25,8 @@ internal static class AnyCodec
     public const byte TagArray = 117;
     public const byte TagBytes = 116;
 
+    private static readonly double CanonicalNaN = BitConverter.Int64BitsToDouble(0x7FF8_0000_0000_0000);
+
     /// <summary>lib0 writes integers up to 2^31−1 in magnitude with the int tag (BITS31).</summary>
     private const long MaxIntTagMagnitude = int.MaxValue;
 
@@ -52,7 +54,7 @@ internal static class AnyCodec
                 return null;
             case TagInteger:
                 long v = r.ReadVarInt(out bool negativeZero);
-                return negativeZero ? -0.0 : v;
+                return negativeZero ? (object)(-0.0) : v;
             case TagFloat32:
                 return (double)r.ReadFloat32();
             case TagFloat64:
@@ -218,7 +220,8 @@ internal static class AnyCodec
         else
         {
             w.WriteByte(TagFloat64);
-            w.WriteFloat64(value);
+            // .NET's double.NaN has the sign bit set; JS engines produce 7ff8000000000000.
+            w.WriteFloat64(double.IsNaN(value) ? CanonicalNaN : value);
         }
     }
 }
