@@ -1,0 +1,168 @@
+using System.Runtime.InteropServices;
+using CrdtCollab.Crdt.Internal.Lib0;
+using CrdtCollab.Crdt.Internal.Structs;
+
+namespace CrdtCollab.Crdt.Internal;
+
+/// <summary>A deleted clock range [Clock, Clock + Length).</summary>
+internal struct DeleteRange(long clock, long length)
+{
+    public long Clock = clock;
+    public long Length = length;
+
+    public readonly long End => Clock + Length;
+}
+
+/// <summary>Client → deleted clock ranges. Pure state: no timestamps, no deleter.</summary>
+internal sealed class DeleteSet
+{
+    public readonly Dictionary<long, List<DeleteRange>> Clients = [];
+
+    public bool IsEmpty => Clients.Count == 0;
+
+    public void Add(long client, long clock, long length)
+    {
+        ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(Clients, client, out _);
+        list ??= [];
+        list.Add(new DeleteRange(clock, length));
+    }
+
+    /// <summary>Sorts each client's ranges and merges overlapping or touching ones.</summary>
+    public void SortAndMerge()
+    {
+        foreach (var ranges in Clients.Values)
+        {
+            if (ranges.Count < 2)
+            {
+                continue;
+            }
+            var span = CollectionsMarshal.AsSpan(ranges);
+            span.Sort(static (a, b) => a.Clock.CompareTo(b.Clock));
+            int j = 1;
+            for (int i = 1; i < span.Length; i++)
+            {
+                ref var left = ref span[j - 1];
+                var right = span[i];
+                if (left.Clock + left.Length >= right.Clock)
+                {
+                    left.Length = Math.Max(left.Length, right.Clock + right.Length - left.Clock);
+                }
+                else
+                {
+                    span[j++] = right;
+                }
+            }
+            ranges.RemoveRange(j, ranges.Count - j);
+        }
+    }
+
+    public bool IsDeleted(Id id)
+    {
+        if (!Clients.TryGetValue(id.Client, out var ranges))
+        {
+            return false;
+        }
+        int lo = 0;
+        int hi = ranges.Count - 1;
+        while (lo <= hi)
+        {
+            int mid = (lo + hi) >> 1;
+            var r = ranges[mid];
+            if (id.Clock < r.Clock)
+            {
+                hi = mid - 1;
+            }
+            else if (id.Clock >= r.End)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Every maximal run of deleted structs (deleted items and GC) becomes one range.</summary>
+    public static DeleteSet FromStore(StructStore store)
+    {
+        var ds = new DeleteSet();
+        foreach (var (client, structs) in store.Clients)
+        {
+            List<DeleteRange>? ranges = null;
+            for (int i = 0; i < structs.Count; i++)
+            {
+                var s = structs[i];
+                if (!s.Deleted)
+                {
+                    continue;
+                }
+                long clock = s.Clock;
+                long len = s.Length;
+                while (i + 1 < structs.Count && structs[i + 1].Deleted)
+                {
+                    len += structs[++i].Length;
+                }
+                (ranges ??= []).Add(new DeleteRange(clock, len));
+            }
+            if (ranges is not null)
+            {
+                ds.Clients[client] = ranges;
+            }
+        }
+        return ds;
+    }
+
+    /// <summary>Writes clients in descending order, ranges as stored.</summary>
+    public void Write(Lib0Writer writer)
+    {
+        writer.WriteVarUint(Clients.Count);
+        foreach (long client in SortedClientsDescending(Clients.Keys))
+        {
+            var ranges = Clients[client];
+            writer.WriteVarUint(client);
+            writer.WriteVarUint(ranges.Count);
+            foreach (var r in ranges)
+            {
+                writer.WriteVarUint(r.Clock);
+                writer.WriteVarUint(r.Length);
+            }
+        }
+    }
+
+    /// <summary>Reads a delete set in the order given (zero-range entries are accepted and dropped).</summary>
+    public static DeleteSet Read(ref Lib0Reader reader)
+    {
+        var ds = new DeleteSet();
+        int clients = reader.ReadCount(2);
+        for (int i = 0; i < clients; i++)
+        {
+            long client = reader.ReadVarUint();
+            int count = reader.ReadCount(2);
+            for (int k = 0; k < count; k++)
+            {
+                int at = reader.Position;
+                long clock = reader.ReadVarUint();
+                long len = reader.ReadVarUint();
+                if (clock + len > Lib0Reader.MaxSafeInteger)
+                {
+                    ThrowHelper.Format("delete range ends beyond 2^53-1", at);
+                }
+                if (!ds.Clients.TryGetValue(client, out var list))
+                {
+                    ds.Clients[client] = list = [];
+                }
+                list.Add(new DeleteRange(clock, len));
+            }
+        }
+        return ds;
+    }
+
+    public static long[] SortedClientsDescending(IEnumerable<long> clients)
+    {
+        var arr = clients.ToArray();
+        Array.Sort(arr, static (a, b) => b.CompareTo(a));
+        return arr;
+    }
+}

@@ -1,0 +1,268 @@
+using CrdtCollab.Crdt.Internal.Content;
+using CrdtCollab.Crdt.Internal.Structs;
+using CrdtCollab.Crdt.Types;
+
+namespace CrdtCollab.Crdt.Internal;
+
+/// <summary>
+/// Splitting, dependency resolution and integration of structs (YATA as Yjs implements it).
+/// These rules decide store granularity and item order, so they follow Yjs step by step.
+/// </summary>
+internal static class ItemOps
+{
+    /// <summary>Splits <paramref name="left"/> at <paramref name="diff"/> and returns the right part (not yet in the store).</summary>
+    public static Item Split(YTransaction transaction, Item left, int diff)
+    {
+        var right = new Item(
+            left.Client,
+            left.Clock + diff,
+            left,
+            new Id(left.Client, left.Clock + diff - 1),
+            left.Right,
+            left.RightOrigin,
+            left.Parent,
+            left.ParentSub,
+            left.Content.Splice(diff));
+        if (left.Deleted)
+        {
+            right.MarkDeleted();
+        }
+        if (left.Keep)
+        {
+            right.Keep = true;
+        }
+        left.Right = right;
+        if (right.Right is not null)
+        {
+            right.Right.Left = right;
+        }
+        transaction.MergeStructs.Add(right);
+        if (right.ParentSub is not null && right.Right is null)
+        {
+            right.Parent!.Map[right.ParentSub] = right;
+        }
+        left.Length = diff;
+        return right;
+    }
+
+    /// <summary>
+    /// Returns the client of the first missing dependency, or null after resolving origin,
+    /// right origin and parent (which may split neighbours or decide the item becomes GC).
+    /// </summary>
+    public static long? GetMissing(YTransaction transaction, StructStore store, Item item)
+    {
+        if (item.Origin is { } o && o.Client != item.Client && o.Clock >= store.GetState(o.Client))
+        {
+            return o.Client;
+        }
+        if (item.RightOrigin is { } ro && ro.Client != item.Client && ro.Clock >= store.GetState(ro.Client))
+        {
+            return ro.Client;
+        }
+        if (item.ParentId is { } pid && pid.Client != item.Client && pid.Clock >= store.GetState(pid.Client))
+        {
+            return pid.Client;
+        }
+        StructBase? left = null;
+        StructBase? right = null;
+        if (item.Origin is { } origin)
+        {
+            left = store.GetItemCleanEnd(transaction, origin);
+            item.Left = left as Item;
+            if (left is Item li)
+            {
+                item.Origin = li.LastId;
+            }
+        }
+        if (item.RightOrigin is { } rightOrigin)
+        {
+            right = store.GetItemCleanStart(transaction, rightOrigin);
+            item.Right = right as Item;
+            item.RightOrigin = right.Id;
+        }
+        if (left is GcStruct || right is GcStruct)
+        {
+            item.Parent = null;
+            item.ParentName = null;
+            item.ParentId = null;
+        }
+        else if (item.ParentName is null && item.ParentId is null)
+        {
+            if (left is Item l)
+            {
+                item.Parent = l.Parent;
+                item.ParentSub = l.ParentSub;
+            }
+            else if (right is Item r)
+            {
+                item.Parent = r.Parent;
+                item.ParentSub = r.ParentSub;
+            }
+        }
+        else if (item.ParentId is { } parentId)
+        {
+            var parentStruct = store.Find(parentId);
+            item.Parent = parentStruct is Item { Content: ContentType ct } ? ct.Type : null;
+        }
+        else
+        {
+            item.Parent = transaction.Doc.GetOrCreateRoot(item.ParentName!);
+        }
+        return null;
+    }
+
+    /// <summary>Integrates an item (or turns it into GC when its parent is gone). <paramref name="offset"/> units are already known.</summary>
+    public static void Integrate(YTransaction transaction, Item item, int offset)
+    {
+        var store = transaction.Doc.Store;
+        if (offset > 0)
+        {
+            item.Clock += offset;
+            var leftStruct = store.GetItemCleanEnd(transaction, new Id(item.Client, item.Clock - 1));
+            item.Left = leftStruct as Item;
+            item.Origin = leftStruct is Item li ? li.LastId : new Id(item.Client, item.Clock - 1);
+            item.Content = item.Content.Splice(offset);
+            item.Length -= offset;
+            if (leftStruct is GcStruct)
+            {
+                item.Parent = null;
+            }
+        }
+        var parent = item.Parent;
+        if (parent is null)
+        {
+            store.Add(new GcStruct(item.Client, item.Clock, item.Length));
+            return;
+        }
+        var right = item.Right;
+        if ((item.Left is null && (right is null || right.Left is not null)) || (item.Left is not null && !ReferenceEquals(item.Left.Right, right)))
+        {
+            item.Left = ResolveConflict(store, item, parent);
+        }
+        Link(transaction, store, item, parent);
+    }
+
+    private static Item? ResolveConflict(StructStore store, Item item, YType parent)
+    {
+        Item? left = item.Left;
+        Item? o;
+        if (left is not null)
+        {
+            o = left.Right;
+        }
+        else if (item.ParentSub is not null)
+        {
+            o = parent.Map.GetValueOrDefault(item.ParentSub);
+            while (o?.Left is not null)
+            {
+                o = o.Left;
+            }
+        }
+        else
+        {
+            o = parent.Start;
+        }
+        // "passed" is everything scanned; "candidates" the conflicting items since the last chosen left.
+        HashSet<Item>? passed = null;
+        HashSet<Item>? candidates = null;
+        while (o is not null && !ReferenceEquals(o, item.Right))
+        {
+            (passed ??= new HashSet<Item>(ReferenceEqualityComparer.Instance)).Add(o);
+            (candidates ??= new HashSet<Item>(ReferenceEqualityComparer.Instance)).Add(o);
+            if (item.Origin == o.Origin)
+            {
+                if (o.Client < item.Client)
+                {
+                    left = o;
+                    candidates.Clear();
+                }
+                else if (item.RightOrigin == o.RightOrigin)
+                {
+                    // Identical anchors and o has the higher client: we belong before o.
+                    break;
+                }
+            }
+            else if (o.Origin is { } oo && store.Find(oo) is Item originItem && passed.Contains(originItem))
+            {
+                // o hangs off something we already passed: keep it together with its anchor.
+                if (!candidates.Contains(originItem))
+                {
+                    left = o;
+                    candidates.Clear();
+                }
+            }
+            else
+            {
+                break;
+            }
+            o = o.Right;
+        }
+        return left;
+    }
+
+    private static void Link(YTransaction transaction, StructStore store, Item item, YType parent)
+    {
+        if (item.Left is { } left)
+        {
+            item.Right = left.Right;
+            left.Right = item;
+        }
+        else
+        {
+            Item? r;
+            if (item.ParentSub is not null)
+            {
+                r = parent.Map.GetValueOrDefault(item.ParentSub);
+                while (r?.Left is not null)
+                {
+                    r = r.Left;
+                }
+            }
+            else
+            {
+                r = parent.Start;
+                parent.Start = item;
+            }
+            item.Right = r;
+        }
+        if (item.Right is not null)
+        {
+            item.Right.Left = item;
+        }
+        else if (item.ParentSub is not null)
+        {
+            // The new last item of a key chain is the current value; the previous one is overwritten.
+            parent.Map[item.ParentSub] = item;
+            item.Left?.Delete(transaction);
+        }
+        if (item.ParentSub is null && item.Countable && !item.Deleted)
+        {
+            parent.LengthInternal += item.Length;
+        }
+        parent.InvalidateMarker();
+        store.Add(item);
+        item.Content.Integrate(transaction, item);
+        transaction.AddChangedType(parent, item.ParentSub);
+        if ((parent.ItemInternal is { Deleted: true }) || (item.ParentSub is not null && item.Right is not null))
+        {
+            item.Delete(transaction);
+        }
+    }
+
+    /// <summary>
+    /// Releases a deleted item: its content becomes Deleted, or, inside a collected type
+    /// (<paramref name="parentCollected"/>), the whole item becomes a GC struct.
+    /// </summary>
+    public static void Gc(StructStore store, Item item, bool parentCollected)
+    {
+        item.Content.Gc(store);
+        if (parentCollected)
+        {
+            store.Replace(item, new GcStruct(item.Client, item.Clock, item.Length));
+        }
+        else
+        {
+            item.Content = new ContentDeleted(item.Length);
+        }
+    }
+}

@@ -1,0 +1,174 @@
+using CrdtCollab.Crdt.Internal.Lib0;
+using CrdtCollab.Crdt.Internal.Structs;
+
+namespace CrdtCollab.Crdt.Internal;
+
+/// <summary>A client's decoded structs and a cursor into them.</summary>
+internal sealed class StructQueue(List<StructBase> structs)
+{
+    public List<StructBase> Structs = structs;
+    public int Next;
+
+    public bool Exhausted => Next >= Structs.Count;
+}
+
+/// <summary>
+/// The integration driver (§5.3): highest client first, dependencies followed depth-first
+/// with a stack; whatever cannot be integrated becomes the rest, with the clocks it waits for.
+/// The order is deterministic, which keeps store granularity equal to Yjs's.
+/// </summary>
+internal static class StructIntegrator
+{
+    public static PendingStructs? Integrate(YTransaction transaction, StructStore store, Dictionary<long, StructQueue> queues)
+    {
+        if (queues.Count == 0)
+        {
+            return null;
+        }
+        var order = queues.Keys.ToList();
+        order.Sort();
+        StructQueue? NextTarget()
+        {
+            while (order.Count > 0)
+            {
+                var q = queues.GetValueOrDefault(order[^1]);
+                if (q is not null && !q.Exhausted)
+                {
+                    return q;
+                }
+                order.RemoveAt(order.Count - 1);
+            }
+            return null;
+        }
+        var current = NextTarget();
+        if (current is null)
+        {
+            return null;
+        }
+        var stack = new List<StructBase>();
+        var rest = new Dictionary<long, List<StructBase>>();
+        var missing = new Dictionary<long, long>();
+        var state = new Dictionary<long, long>();
+        void NoteMissing(long client, long clock)
+        {
+            if (!missing.TryGetValue(client, out long m) || m > clock)
+            {
+                missing[client] = clock;
+            }
+        }
+        void MoveStackToRest()
+        {
+            foreach (var s in stack)
+            {
+                long client = s.Client;
+                if (queues.TryGetValue(client, out var q))
+                {
+                    q.Next--;
+                    rest[client] = q.Structs.GetRange(q.Next, q.Structs.Count - q.Next);
+                    queues.Remove(client);
+                    q.Next = 0;
+                    q.Structs = [];
+                }
+                else
+                {
+                    rest[client] = [s];
+                }
+                order.Remove(client);
+            }
+            stack.Clear();
+        }
+        var head = current.Structs[current.Next++];
+        while (true)
+        {
+            if (head is not SkipStruct)
+            {
+                if (!state.TryGetValue(head.Client, out long local))
+                {
+                    local = store.GetState(head.Client);
+                    state[head.Client] = local;
+                }
+                long offset = local - head.Clock;
+                if (offset < 0)
+                {
+                    stack.Add(head);
+                    NoteMissing(head.Client, head.Clock - 1);
+                    MoveStackToRest();
+                }
+                else
+                {
+                    long? dep = head is Item item ? ItemOps.GetMissing(transaction, store, item) : null;
+                    if (dep is { } depClient)
+                    {
+                        stack.Add(head);
+                        var q = queues.GetValueOrDefault(depClient);
+                        if (q is null || q.Exhausted)
+                        {
+                            NoteMissing(depClient, store.GetState(depClient));
+                            MoveStackToRest();
+                        }
+                        else
+                        {
+                            head = q.Structs[q.Next++];
+                            continue;
+                        }
+                    }
+                    else if (offset == 0 || offset < head.Length)
+                    {
+                        if (head is Item it)
+                        {
+                            ItemOps.Integrate(transaction, it, (int)offset);
+                        }
+                        else
+                        {
+                            IntegrateGc(store, (GcStruct)head, (int)offset);
+                        }
+                        state[head.Client] = head.Clock + head.Length;
+                    }
+                }
+            }
+            if (stack.Count > 0)
+            {
+                head = stack[^1];
+                stack.RemoveAt(stack.Count - 1);
+            }
+            else if (current is not null && !current.Exhausted)
+            {
+                head = current.Structs[current.Next++];
+            }
+            else
+            {
+                current = NextTarget();
+                if (current is null)
+                {
+                    break;
+                }
+                head = current.Structs[current.Next++];
+            }
+        }
+        if (rest.Count == 0)
+        {
+            return null;
+        }
+        using var writer = new Lib0Writer();
+        var clients = rest.Keys.ToList();
+        clients.Sort(static (a, b) => b.CompareTo(a));
+        writer.WriteVarUint(clients.Count);
+        foreach (long client in clients)
+        {
+            var structs = rest[client];
+            UpdateEncoder.WriteClientStructs(writer, structs, client, 0);
+        }
+        writer.WriteVarUint(0);
+        return new PendingStructs(missing, writer.ToArray());
+    }
+
+    private static void IntegrateGc(StructStore store, GcStruct gc, int offset)
+    {
+        if (offset > 0)
+        {
+            gc.Clock += offset;
+            gc.Length -= offset;
+        }
+        store.Add(gc);
+    }
+}

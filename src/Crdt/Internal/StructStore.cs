@@ -1,0 +1,147 @@
+using System.Runtime.InteropServices;
+using CrdtCollab.Crdt.Internal.Structs;
+
+namespace CrdtCollab.Crdt.Internal;
+
+/// <summary>
+/// Per-client lists of structs ordered by clock. Invariant: each list covers exactly
+/// [0, state) with no gaps or overlaps (proved by <c>StoreInvariantTests</c>).
+/// </summary>
+internal sealed class StructStore
+{
+    public readonly Dictionary<long, List<StructBase>> Clients = [];
+
+    /// <summary>Structs that could not be integrated yet, as a V1 update, plus what they wait for.</summary>
+    public PendingStructs? Pending;
+
+    /// <summary>Deletions of clock ranges this document has not received yet.</summary>
+    public DeleteSet? PendingDeletes;
+
+    public long GetState(long client)
+    {
+        if (!Clients.TryGetValue(client, out var structs) || structs.Count == 0)
+        {
+            return 0;
+        }
+        var last = structs[^1];
+        return last.Clock + last.Length;
+    }
+
+    public Dictionary<long, long> GetStateVector()
+    {
+        var sv = new Dictionary<long, long>(Clients.Count);
+        foreach (var (client, structs) in Clients)
+        {
+            if (structs.Count > 0)
+            {
+                var last = structs[^1];
+                sv[client] = last.Clock + last.Length;
+            }
+        }
+        return sv;
+    }
+
+    public void Add(StructBase s)
+    {
+        ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(Clients, s.Client, out _);
+        list ??= [];
+        if (list.Count > 0)
+        {
+            var last = list[^1];
+            if (last.Clock + last.Length != s.Clock)
+            {
+                throw new InvalidOperationException($"struct {s.Id} does not start at the client's state {last.Clock + last.Length}");
+            }
+        }
+        list.Add(s);
+    }
+
+    /// <summary>Index of the struct containing <paramref name="clock"/> (binary search with a proportional first guess).</summary>
+    public static int FindIndex(List<StructBase> structs, long clock)
+    {
+        int left = 0;
+        int right = structs.Count - 1;
+        var mid = structs[right];
+        long midClock = mid.Clock;
+        if (midClock == clock)
+        {
+            return right;
+        }
+        // Most look-ups are near the end (typing) or spread evenly; guess proportionally first.
+        long end = midClock + mid.Length - 1;
+        int midIndex = end <= 0 ? 0 : (int)(clock * right / end);
+        if (midIndex > right)
+        {
+            midIndex = right;
+        }
+        while (left <= right)
+        {
+            mid = structs[midIndex];
+            midClock = mid.Clock;
+            if (midClock <= clock)
+            {
+                if (clock < midClock + mid.Length)
+                {
+                    return midIndex;
+                }
+                left = midIndex + 1;
+            }
+            else
+            {
+                right = midIndex - 1;
+            }
+            midIndex = (left + right) >> 1;
+        }
+        throw new InvalidOperationException($"clock {clock} is not in the store");
+    }
+
+    public StructBase Find(Id id)
+    {
+        var structs = Clients[id.Client];
+        return structs[FindIndex(structs, id.Clock)];
+    }
+
+    public Item GetItem(Id id) => (Item)Find(id);
+
+    /// <summary>The item containing <paramref name="id"/>, split so that it starts exactly there.</summary>
+    public StructBase GetItemCleanStart(YTransaction transaction, Id id)
+    {
+        var structs = Clients[id.Client];
+        int index = FindIndex(structs, id.Clock);
+        var s = structs[index];
+        if (s.Clock < id.Clock && s is Item item)
+        {
+            var right = ItemOps.Split(transaction, item, (int)(id.Clock - item.Clock));
+            structs.Insert(index + 1, right);
+            return right;
+        }
+        return s;
+    }
+
+    /// <summary>The item containing <paramref name="id"/>, split so that it ends exactly there.</summary>
+    public StructBase GetItemCleanEnd(YTransaction transaction, Id id)
+    {
+        var structs = Clients[id.Client];
+        int index = FindIndex(structs, id.Clock);
+        var s = structs[index];
+        if (id.Clock != s.Clock + s.Length - 1 && s is Item item)
+        {
+            structs.Insert(index + 1, ItemOps.Split(transaction, item, (int)(id.Clock - item.Clock + 1)));
+        }
+        return s;
+    }
+
+    public void Replace(StructBase oldStruct, StructBase newStruct)
+    {
+        var structs = Clients[oldStruct.Client];
+        structs[FindIndex(structs, oldStruct.Clock)] = newStruct;
+    }
+}
+
+/// <summary>Structs waiting for missing dependencies, kept as an encoded update.</summary>
+internal sealed class PendingStructs(Dictionary<long, long> missing, byte[] update)
+{
+    public Dictionary<long, long> Missing { get; } = missing;
+
+    public byte[] Update { get; set; } = update;
+}

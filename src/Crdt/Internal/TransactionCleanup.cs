@@ -1,0 +1,204 @@
+using CrdtCollab.Crdt.Internal.Lib0;
+using CrdtCollab.Crdt.Internal.Structs;
+using CrdtCollab.Crdt.Types;
+
+namespace CrdtCollab.Crdt.Internal;
+
+/// <summary>
+/// The end of a transaction, in Yjs's normative order (§5.11): observers and text clean-up,
+/// GC, the three merge passes, the client-id collision check, then the emitted update.
+/// The merge passes decide store granularity, so their order matters for byte equality.
+/// </summary>
+internal static class TransactionCleanup
+{
+    public static void Run(YTransaction transaction)
+    {
+        var doc = transaction.Doc;
+        var store = doc.Store;
+        var ds = transaction.DeleteSet;
+        ds.SortAndMerge();
+        transaction.AfterState = store.GetStateVector();
+        bool needFormattingCleanup = false;
+        if (!transaction.Local)
+        {
+            foreach (var type in transaction.Changed.Keys)
+            {
+                if (type is YText { HasFormatting: true } && type.ItemInternal is not { Deleted: true })
+                {
+                    needFormattingCleanup = true;
+                    break;
+                }
+            }
+        }
+        try
+        {
+            if (needFormattingCleanup)
+            {
+                TextCleanup.AfterRemoteTransaction(transaction);
+            }
+        }
+        finally
+        {
+            if (doc.Gc)
+            {
+                CollectGarbage(ds, store);
+            }
+            MergeDeleteSet(ds, store);
+            MergeNewStructs(transaction, store);
+            MergeSplitParts(transaction, store);
+            if (!transaction.Local
+                && transaction.AfterState.GetValueOrDefault(doc.ClientId, -1) != transaction.BeforeState.GetValueOrDefault(doc.ClientId, -1))
+            {
+                // Someone else is using our client id: continuing would corrupt documents.
+                doc.ClientId = YDoc.NewClientId();
+            }
+            if (doc.HasUpdateObservers && HasContent(transaction))
+            {
+                doc.EmitUpdate(transaction, () => EncodeTransactionUpdate(transaction));
+            }
+        }
+    }
+
+    private static bool HasContent(YTransaction transaction)
+    {
+        if (!transaction.DeleteSet.IsEmpty)
+        {
+            return true;
+        }
+        foreach (var (client, clock) in transaction.AfterState!)
+        {
+            if (transaction.BeforeState.GetValueOrDefault(client, -1) != clock)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static byte[] EncodeTransactionUpdate(YTransaction transaction)
+    {
+        using var writer = new Lib0Writer();
+        UpdateEncoder.WriteStructsFromStore(writer, transaction.Doc.Store, transaction.BeforeState);
+        transaction.DeleteSet.Write(writer);
+        return writer.ToArray();
+    }
+
+    private static void CollectGarbage(DeleteSet ds, StructStore store)
+    {
+        foreach (var (client, ranges) in ds.Clients)
+        {
+            var structs = store.Clients[client];
+            for (int di = ranges.Count - 1; di >= 0; di--)
+            {
+                var range = ranges[di];
+                long end = range.End;
+                for (int si = StructStore.FindIndex(structs, range.Clock); si < structs.Count; si++)
+                {
+                    var s = structs[si];
+                    if (s.Clock >= end)
+                    {
+                        break;
+                    }
+                    if (s is Item { Deleted: true, Keep: false } item)
+                    {
+                        ItemOps.Gc(store, item, parentCollected: false);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void MergeDeleteSet(DeleteSet ds, StructStore store)
+    {
+        foreach (var (client, ranges) in ds.Clients)
+        {
+            var structs = store.Clients[client];
+            for (int di = ranges.Count - 1; di >= 0; di--)
+            {
+                var range = ranges[di];
+                int si = Math.Min(structs.Count - 1, 1 + StructStore.FindIndex(structs, range.End - 1));
+                while (si > 0 && structs[si].Clock >= range.Clock)
+                {
+                    si -= 1 + MergeWithLefts(structs, si);
+                }
+            }
+        }
+    }
+
+    private static void MergeNewStructs(YTransaction transaction, StructStore store)
+    {
+        foreach (var (client, clock) in transaction.AfterState!)
+        {
+            long before = transaction.BeforeState.GetValueOrDefault(client);
+            if (before == clock)
+            {
+                continue;
+            }
+            var structs = store.Clients[client];
+            int first = Math.Max(StructStore.FindIndex(structs, before), 1);
+            for (int i = structs.Count - 1; i >= first;)
+            {
+                i -= 1 + MergeWithLefts(structs, i);
+            }
+        }
+    }
+
+    private static void MergeSplitParts(YTransaction transaction, StructStore store)
+    {
+        var parts = transaction.MergeStructs;
+        for (int i = parts.Count - 1; i >= 0; i--)
+        {
+            var part = parts[i];
+            var structs = store.Clients[part.Client];
+            int pos = StructStore.FindIndex(structs, part.Clock);
+            if (pos + 1 < structs.Count && MergeWithLefts(structs, pos + 1) > 1)
+            {
+                continue;
+            }
+            if (pos > 0)
+            {
+                MergeWithLefts(structs, pos);
+            }
+        }
+    }
+
+    /// <summary>Merges structs[pos] into its left neighbours while the rules allow; returns how many merged.</summary>
+    public static int MergeWithLefts(List<StructBase> structs, int pos)
+    {
+        int i = pos;
+        while (i > 0)
+        {
+            var left = structs[i - 1];
+            var right = structs[i];
+            bool merged = false;
+            if (left.Deleted == right.Deleted)
+            {
+                if (left is GcStruct && right is GcStruct)
+                {
+                    left.Length += right.Length;
+                    merged = true;
+                }
+                else if (left is Item li && right is Item ri && li.TryMergeWith(ri))
+                {
+                    if (ri.ParentSub is not null && ri.Parent is { } parent
+                        && parent.Map.TryGetValue(ri.ParentSub, out var current) && ReferenceEquals(current, ri))
+                    {
+                        parent.Map[ri.ParentSub] = li;
+                    }
+                    merged = true;
+                }
+            }
+            if (!merged)
+            {
+                break;
+            }
+            i--;
+        }
+        int count = pos - i;
+        if (count > 0)
+        {
+            structs.RemoveRange(pos + 1 - count, count);
+        }
+        return count;
+    }
+}

@@ -1,0 +1,146 @@
+using CrdtCollab.Crdt.Internal;
+using CrdtCollab.Crdt.Internal.Lib0;
+using CrdtCollab.Crdt.Internal.Structs;
+
+namespace CrdtCollab.Crdt;
+
+public sealed partial class YDoc
+{
+    /// <summary>
+    /// Applies a V1 update from a peer. Out-of-order structs and deletions are kept as pending
+    /// until their dependencies arrive. Malformed input raises <see cref="UpdateFormatException"/>
+    /// and leaves the document exactly as it was (the whole update is decoded and validated first).
+    /// </summary>
+    public void ApplyUpdate(ReadOnlySpan<byte> update, object? origin = null)
+    {
+        var reader = new Lib0Reader(update);
+        var runs = UpdateDecoder.ReadRuns(ref reader);
+        var ds = DeleteSet.Read(ref reader);
+        TransactCore(tr => ApplyDecoded(tr, runs, ds), origin, local: false);
+    }
+
+    private void ApplyDecoded(YTransaction transaction, List<StructRun> runs, DeleteSet ds)
+    {
+        var queues = new Dictionary<long, StructQueue>();
+        foreach (var run in runs)
+        {
+            // Like Yjs, a later run of the same client replaces an earlier one.
+            queues[run.Client] = new StructQueue(run.Structs);
+        }
+        var rest = StructIntegrator.Integrate(transaction, Store, queues);
+        bool retry = false;
+        if (Store.Pending is { } pending)
+        {
+            foreach (var (client, clock) in pending.Missing)
+            {
+                if (clock < Store.GetState(client))
+                {
+                    retry = true;
+                    break;
+                }
+            }
+            if (rest is not null)
+            {
+                foreach (var (client, clock) in rest.Missing)
+                {
+                    if (!pending.Missing.TryGetValue(client, out long m) || m > clock)
+                    {
+                        pending.Missing[client] = clock;
+                    }
+                }
+                pending.Update = UpdateMerger.Merge([pending.Update, rest.Update]);
+            }
+        }
+        else
+        {
+            Store.Pending = rest;
+        }
+        var unapplied = ApplyDeleteSet(transaction, ds);
+        if (Store.PendingDeletes is { } pendingDs)
+        {
+            var unapplied2 = ApplyDeleteSet(transaction, pendingDs);
+            Store.PendingDeletes = MergeDeleteSets(unapplied, unapplied2);
+        }
+        else
+        {
+            Store.PendingDeletes = unapplied;
+        }
+        if (retry)
+        {
+            var update = Store.Pending!.Update;
+            Store.Pending = null;
+            var reader = new Lib0Reader(update);
+            var pendingRuns = UpdateDecoder.ReadRuns(ref reader);
+            var pendingDeletes = DeleteSet.Read(ref reader);
+            ApplyDecoded(transaction, pendingRuns, pendingDeletes);
+        }
+    }
+
+    private static DeleteSet? MergeDeleteSets(DeleteSet? a, DeleteSet? b)
+    {
+        if (a is null || b is null)
+        {
+            return a ?? b;
+        }
+        foreach (var (client, ranges) in b.Clients)
+        {
+            foreach (var r in ranges)
+            {
+                a.Add(client, r.Clock, r.Length);
+            }
+        }
+        a.SortAndMerge();
+        return a;
+    }
+
+    /// <summary>Deletes the ranges this document has; returns the ranges it does not have yet (or null).</summary>
+    private DeleteSet? ApplyDeleteSet(YTransaction transaction, DeleteSet ds)
+    {
+        DeleteSet? unapplied = null;
+        foreach (var (client, ranges) in ds.Clients)
+        {
+            Store.Clients.TryGetValue(client, out var structs);
+            long state = Store.GetState(client);
+            foreach (var range in ranges)
+            {
+                long clock = range.Clock;
+                long end = range.End;
+                if (clock < state)
+                {
+                    if (state < end)
+                    {
+                        (unapplied ??= new DeleteSet()).Add(client, state, end - state);
+                    }
+                    int index = StructStore.FindIndex(structs!, clock);
+                    var s = structs![index];
+                    if (!s.Deleted && s.Clock < clock)
+                    {
+                        structs.Insert(index + 1, ItemOps.Split(transaction, (Item)s, (int)(clock - s.Clock)));
+                        index++;
+                    }
+                    while (index < structs.Count)
+                    {
+                        s = structs[index++];
+                        if (s.Clock >= end)
+                        {
+                            break;
+                        }
+                        if (!s.Deleted)
+                        {
+                            if (end < s.Clock + s.Length)
+                            {
+                                structs.Insert(index, ItemOps.Split(transaction, (Item)s, (int)(end - s.Clock)));
+                            }
+                            ((Item)s).Delete(transaction);
+                        }
+                    }
+                }
+                else
+                {
+                    (unapplied ??= new DeleteSet()).Add(client, clock, end - clock);
+                }
+            }
+        }
+        return unapplied;
+    }
+}

@@ -1,0 +1,46 @@
+using CrdtCollab.Crdt.Internal;
+using CrdtCollab.Crdt.Internal.Lib0;
+
+namespace CrdtCollab.Crdt;
+
+public sealed partial class YDoc
+{
+    /// <summary>
+    /// Encodes what a peer with <paramref name="targetStateVector"/> lacks (everything when
+    /// empty) as one V1 update, with the whole delete set and any pending data, exactly as Yjs.
+    /// </summary>
+    public byte[] EncodeStateAsUpdate(ReadOnlySpan<byte> targetStateVector = default)
+    {
+        var target = StateVectorCodec.Read(targetStateVector);
+        byte[] state;
+        using (var writer = new Lib0Writer(1024))
+        {
+            UpdateEncoder.WriteStructsFromStore(writer, Store, target);
+            DeleteSet.FromStore(Store).Write(writer);
+            state = writer.ToArray();
+        }
+        if (Store.PendingDeletes is null && Store.Pending is null)
+        {
+            return state;
+        }
+        var parts = new List<byte[]> { state };
+        if (Store.PendingDeletes is { } pendingDs)
+        {
+            using var writer = new Lib0Writer();
+            writer.WriteVarUint(0);
+            pendingDs.Write(writer);
+            parts.Add(writer.ToArray());
+        }
+        if (Store.Pending is { } pending)
+        {
+            parts.Add(UpdateMerger.Diff(pending.Update, targetStateVector.IsEmpty ? [0] : targetStateVector));
+        }
+        return UpdateMerger.Merge(parts);
+    }
+
+    /// <summary>The state vector (client → next expected clock), in descending client order. Pending data is not included.</summary>
+    public byte[] EncodeStateVector() => StateVectorCodec.Write(Store.GetStateVector());
+
+    /// <summary>The state vector as a dictionary.</summary>
+    public IReadOnlyDictionary<long, long> GetStateVector() => Store.GetStateVector();
+}

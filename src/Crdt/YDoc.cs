@@ -1,0 +1,171 @@
+using System.Security.Cryptography;
+using CrdtCollab.Crdt.Internal;
+using CrdtCollab.Crdt.Types;
+
+namespace CrdtCollab.Crdt;
+
+/// <summary>
+/// A Yjs-compatible document: named root types, a struct store, transactions, and updates in
+/// Yjs update format V1. Not thread-safe: use one document from one thread at a time.
+/// </summary>
+public sealed partial class YDoc
+{
+    private readonly Dictionary<string, YType> _share = [];
+    private readonly List<YTransaction> _cleanups = [];
+    private YTransaction? _current;
+
+    /// <summary>Creates a document.</summary>
+    public YDoc(YDocOptions? options = null)
+    {
+        options ??= new YDocOptions();
+        if (options.ClientId is { } id && (id < 0 || id > Internal.Lib0.Lib0Reader.MaxSafeInteger))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "client id must be in [0, 2^53-1]");
+        }
+        ClientId = options.ClientId ?? NewClientId();
+        Gc = options.Gc;
+        Guid = options.Guid ?? System.Guid.NewGuid().ToString();
+    }
+
+    internal StructStore Store { get; } = new();
+
+    /// <summary>The client id used for local edits.</summary>
+    public long ClientId { get; set; }
+
+    /// <summary>Whether deleted content is garbage-collected.</summary>
+    public bool Gc { get; }
+
+    /// <summary>The document's guid.</summary>
+    public string Guid { get; }
+
+    /// <summary>Raised after every transaction that inserted or deleted something, with its V1 update.</summary>
+    public event EventHandler<YUpdateEventArgs>? UpdateV1;
+
+    /// <summary>The names of the root types this document knows.</summary>
+    public IReadOnlyCollection<string> RootNames => _share.Keys;
+
+    /// <summary>The root text named <paramref name="name"/>.</summary>
+    public YText GetText(string name = "") => GetRoot(name, () => new YText());
+
+    /// <summary>The root array named <paramref name="name"/>.</summary>
+    public YArray GetArray(string name = "") => GetRoot(name, () => new YArray());
+
+    /// <summary>The root map named <paramref name="name"/>.</summary>
+    public YMap GetMap(string name = "") => GetRoot(name, () => new YMap());
+
+    /// <summary>The root XML fragment named <paramref name="name"/>.</summary>
+    public YXmlFragment GetXmlFragment(string name = "") => GetRoot(name, () => new YXmlFragment());
+
+    /// <summary>The root XML text named <paramref name="name"/>.</summary>
+    public YXmlText GetXmlText(string name = "") => GetRoot(name, () => new YXmlText());
+
+    private T GetRoot<T>(string name, Func<T> create)
+        where T : YType
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (_share.TryGetValue(name, out var existing))
+        {
+            if (existing is T typed)
+            {
+                return typed;
+            }
+            if (existing is not YUntypedRoot)
+            {
+                throw new InvalidOperationException($"Root '{name}' is already defined as {existing.GetType().Name}, not {typeof(T).Name}.");
+            }
+        }
+        var type = create();
+        type.RootName = name;
+        type.Integrate(this, null);
+        if (existing is not null)
+        {
+            type.AdoptFrom(existing);
+        }
+        _share[name] = type;
+        return type;
+    }
+
+    internal YType GetOrCreateRoot(string name)
+    {
+        if (!_share.TryGetValue(name, out var type))
+        {
+            type = new YUntypedRoot { RootName = name };
+            type.Integrate(this, null);
+            _share[name] = type;
+        }
+        return type;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> in one transaction (or inside the current one when nested).
+    /// When the outermost transaction ends, observers receive one update.
+    /// </summary>
+    public void Transact(Action<YTransaction> body, object? origin = null) => TransactCore(body, origin, local: true);
+
+    internal void TransactCore(Action<YTransaction> body, object? origin, bool local)
+    {
+        bool initial = false;
+        if (_current is null)
+        {
+            initial = true;
+            _current = new YTransaction(this, origin, local);
+            _cleanups.Add(_current);
+        }
+        else if (!local)
+        {
+            _current.Local = false;
+        }
+        try
+        {
+            body(_current);
+        }
+        finally
+        {
+            if (initial)
+            {
+                bool finish = ReferenceEquals(_current, _cleanups[0]);
+                _current = null;
+                if (finish)
+                {
+                    // Clean-ups can start follow-up transactions (text formatting clean-up);
+                    // they are queued and finished in order.
+                    try
+                    {
+                        for (int i = 0; i < _cleanups.Count; i++)
+                        {
+                            TransactionCleanup.Run(_cleanups[i]);
+                        }
+                    }
+                    finally
+                    {
+                        _cleanups.Clear();
+                    }
+                }
+            }
+        }
+    }
+
+    internal void EmitUpdate(YTransaction transaction, Func<byte[]> encode)
+    {
+        var handler = UpdateV1;
+        if (handler is not null)
+        {
+            handler(this, new YUpdateEventArgs(encode(), transaction.Origin, transaction.Local));
+        }
+    }
+
+    internal bool HasUpdateObservers => UpdateV1 is not null;
+
+    internal static long NewClientId() => RandomNumberGenerator.GetInt32(int.MinValue, int.MaxValue) & 0xFFFFFFFFL;
+
+    /// <summary>All roots as JSON (each root's <c>toJSON</c>), like Yjs's <c>doc.toJSON()</c>.</summary>
+    public string ToJson()
+    {
+        var result = new Dictionary<string, object?>();
+        foreach (var (name, type) in _share)
+        {
+            result[name] = type.ToJsonValue();
+        }
+        return Internal.Lib0.JsJson.Stringify(result) ?? "{}";
+    }
+}
