@@ -244,6 +244,9 @@ const runCase = c => {
   const replay = new Y.Doc({ gc: d.gc }); replay.clientID = 999999
   for (const u of inputs) Y.applyUpdate(replay, unhex(u), REMOTE)
   const replayState = hex(Y.encodeStateAsUpdate(replay))
+  // encodeStateAsUpdate against a partial state vector: what the first input alone knows.
+  const firstSv = Y.encodeStateVectorFromUpdate(unhex(inputs[0]))
+  const partial = { sv: hex(firstSv), update: hex(Y.encodeStateAsUpdate(replay, firstSv)) }
   const json = rootsToJson(d, r.roots)
   const out = {
     name: c.name,
@@ -263,6 +266,8 @@ const runCase = c => {
     // mergeUpdates with a second, empty update re-encodes doc-less (a single input is returned as is).
     mergedWithEmpty: hex(Y.mergeUpdates([state, new Uint8Array([0, 0])])),
     stateV2: hex(Y.encodeStateAsUpdateV2(d)),
+    svFromState: hex(Y.encodeStateVectorFromUpdate(state)),
+    partial,
     kinds: [...new Set(dumpUpdate(state).structs.map(s => s.kind === 'Item' ? (s.content.kind === 'ContentType' ? `Type:${s.content.type}` : s.content.kind.replace(/^Content/, '')) : s.kind))].sort()
   }
   if (replayState !== out.state) out.replayState = replayState

@@ -1,0 +1,674 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using CrdtCollab.Property.Tests.Oracle;
+
+namespace CrdtCollab.Property.Tests.Differential;
+
+/// <summary>
+/// One seeded multi-peer session (spec §11.2 layers 3 and 4). Peers are C# docs or yjs docs in the
+/// oracle; each edits locally, and every update any peer emits (edits and §9.3 formatting-cleanup
+/// updates alike) is delivered to every other peer in random order, with delays and duplicates.
+/// Then: all peers must converge (canonical JSON, state vector); each peer's exact received
+/// sequence is replayed into a fresh C# doc and a fresh yjs doc, which must agree after every
+/// update (state bytes, state vector), at the end (JSON, cleanup updates, state against random
+/// state vectors), and with the live peer; doc-less merge/diff/sv-from-update must agree too.
+/// </summary>
+public sealed class DiffSession
+{
+    private const long ReplayClientId = 4242424242;
+
+    private static readonly uint[] ClientPool = [1, 2, 3, 7, 100, 4294967295, 4294967294, 2147483647, 2147483648];
+
+    private static readonly Dictionary<string, string> Roots = new() { ["text"] = "text", ["arr"] = "array", ["map"] = "map" };
+
+    private readonly YjsOracle _oracle;
+    private readonly Random _rng;
+    private readonly OpGenerator _gen;
+    private readonly bool _oracleOnly;
+    private readonly bool _gc;
+    private readonly List<Peer> _peers = [];
+    private readonly List<UpdateRec> _updates = [];
+    private readonly List<string> _log = [];
+    private readonly List<string> _failures = [];
+    private readonly string _prefix;
+
+    public DiffSession(YjsOracle oracle, int seed, int index, bool oracleOnly)
+    {
+        _oracle = oracle;
+        Seed = seed;
+        Index = index;
+        _rng = new Random(seed);
+        _gen = new OpGenerator(_rng);
+        _oracleOnly = oracleOnly;
+        _gc = _rng.Next(4) != 0;
+        _prefix = $"s{seed}-";
+    }
+
+    public int Seed { get; }
+
+    public int Index { get; }
+
+    public IReadOnlyList<string> Failures => _failures;
+
+    public int UpdateCount => _updates.Count;
+
+    public int Deliveries { get; private set; }
+
+    public bool Failed => _failures.Count > 0;
+
+    public void Run()
+    {
+        try
+        {
+            Setup();
+            var rounds = _rng.Next(3, 13);
+            for (var r = 0; r < rounds && !Failed; r++)
+            {
+                foreach (var p in _peers.Where(_ => _rng.Next(100) < 60).ToList())
+                {
+                    LocalTransaction(p);
+                }
+
+                DeliverSome(flush: false);
+            }
+
+            for (var i = 0; !Failed && _peers.Any(p => p.Inbox.Count > 0); i++)
+            {
+                if (i == 10)
+                {
+                    Fail("no quiescence after 10 flush rounds (formatting-cleanup ping-pong?)");
+                    break;
+                }
+
+                DeliverSome(flush: true);
+            }
+
+            if (!Failed)
+            {
+                Check();
+            }
+        }
+        catch (OracleException e)
+        {
+            Fail($"oracle failure: {e.Message}");
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Fail($"C# exception: {e}");
+        }
+        finally
+        {
+            var drops = _peers.Where(p => !p.IsCs).Select(p => new JsonObject { ["op"] = "drop", ["doc"] = p.OracleName }).ToList();
+            if (drops.Count > 0)
+            {
+                try
+                {
+                    _oracle.Batch(drops);
+                }
+                catch (OracleException)
+                {
+                }
+            }
+        }
+    }
+
+    // ---- setup, editing, delivery ----
+
+    private void Setup()
+    {
+        var n = _rng.Next(2, 6);
+        var ids = ClientPool.OrderBy(_ => _rng.Next()).Take(_rng.Next(1, n + 1)).ToList();
+        while (ids.Count < n)
+        {
+            var id = (uint)_rng.NextInt64(4, 4294967296L);
+            if (!ids.Contains(id) && id != ReplayClientId)
+            {
+                ids.Add(id);
+            }
+        }
+
+        var sides = Enumerable.Range(0, n).Select(i => !_oracleOnly && i % 2 == 0).OrderBy(_ => _rng.Next()).ToList();
+        var news = new List<JsonObject>();
+        for (var i = 0; i < n; i++)
+        {
+            var p = new Peer(i, ids[i], sides[i], $"{_prefix}p{i}");
+            if (p.IsCs)
+            {
+                p.Doc = new YDoc(new YDocOptions { ClientId = p.ClientId, Gc = _gc });
+                foreach (var (name, kind) in Roots)
+                {
+                    DocJson.Root(p.Doc, name, kind);
+                }
+
+                p.Doc.UpdateV1 += (_, e) => p.Emitted.Add((e.Update, e.IsLocal));
+            }
+            else
+            {
+                news.Add(new JsonObject { ["op"] = "new", ["doc"] = p.OracleName, ["clientID"] = p.ClientId, ["gc"] = _gc, ["roots"] = YjsOracle.Roots(Roots) });
+                p.Shape = new DocShape();
+                p.Shape.Roots["text"] = new TextShape();
+                p.Shape.Roots["arr"] = new ArrayShape();
+                p.Shape.Roots["map"] = new MapShape();
+            }
+
+            _peers.Add(p);
+        }
+
+        _log.Add($"session {Index} seed {Seed}: gc={_gc}, peers " + string.Join(", ", _peers.Select(p => $"p{p.Index}({(p.IsCs ? "C#" : "yjs")}, client {p.ClientId})")));
+        if (news.Count > 0)
+        {
+            ExpectOk(_oracle.Batch(news), "new");
+        }
+    }
+
+    private void LocalTransaction(Peer p)
+    {
+        var shape = p.IsCs ? DocShape.FromDoc(p.Doc!, Roots) : p.Shape!.Clone();
+        var ops = _gen.Transaction(shape);
+        _log.Add($"p{p.Index} txn: " + string.Join(" ; ", ops));
+        List<(byte[] Update, string Kind)> produced;
+        if (p.IsCs)
+        {
+            try
+            {
+                p.Doc!.Transact(_ =>
+                {
+                    foreach (var op in ops)
+                    {
+                        op.Apply(p.Doc, Roots);
+                    }
+                });
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                Fail($"C# peer p{p.Index} threw on a local transaction [{string.Join(" ; ", ops)}]: {e}");
+                return;
+            }
+
+            produced = DrainCs(p, "edit");
+        }
+        else
+        {
+            var r = _oracle.TryCall("transact", new JsonObject { ["doc"] = p.OracleName, ["ops"] = new JsonArray(ops.Select(o => (JsonNode)o.ToWire()).ToArray()), ["shape"] = true });
+            if (r["ok"]?.GetValue<bool>() != true)
+            {
+                Fail($"yjs peer p{p.Index} rejected a local transaction [{string.Join(" ; ", ops)}]: {(string?)r["error"]}");
+                return;
+            }
+
+            p.Shape = DocShape.FromWire(r["shape"]!);
+            produced = YjsOracle.Emitted(r).Select(e => (e.Update, e.Remote ? "remote?" : "edit")).ToList();
+        }
+
+        foreach (var (u, kind) in produced)
+        {
+            Publish(p, u, kind);
+        }
+    }
+
+    private List<(byte[] Update, string Kind)> DrainCs(Peer p, string kind)
+    {
+        var locals = p.Emitted.Where(e => e.Local).Select(e => (e.Update, kind)).ToList();
+        p.Emitted.Clear();
+        return locals;
+    }
+
+    /// <summary>A peer emitted a local update: it is in the peer's own sequence and in everyone else's inbox.</summary>
+    private void Publish(Peer author, byte[] update, string kind)
+    {
+        var id = _updates.Count;
+        _updates.Add(new UpdateRec(id, update, author.Index, kind));
+        author.Sequence.Add(id);
+        author.Seen.Add(id);
+        foreach (var q in _peers.Where(q => q != author))
+        {
+            q.Inbox.Add(id);
+        }
+
+        _log.Add($"  u{id} by p{author.Index} ({(author.IsCs ? "C#" : "yjs")} {kind}): {Wire.Hex(update)}");
+    }
+
+    private void DeliverSome(bool flush)
+    {
+        var oracleRequests = new List<JsonObject>();
+        var oracleTargets = new List<(Peer P, int U)>();
+        foreach (var p in _peers)
+        {
+            if (p.Inbox.Count == 0 || (!flush && _rng.Next(100) < 40))
+            {
+                continue;
+            }
+
+            var batch = p.Inbox.OrderBy(_ => _rng.Next()).ToList();
+            if (!flush)
+            {
+                batch = batch.Take(1 + _rng.Next(batch.Count)).ToList();
+            }
+
+            if (p.Seen.Count > 0 && _rng.Next(100) < 15)
+            {
+                batch.Insert(_rng.Next(batch.Count + 1), p.Seen.ElementAt(_rng.Next(p.Seen.Count))); // a duplicate
+            }
+
+            foreach (var u in batch)
+            {
+                p.Inbox.Remove(u);
+            }
+
+            _log.Add($"deliver to p{p.Index}: " + string.Join(" ", batch.Select(u => $"u{u}")));
+            foreach (var u in batch)
+            {
+                Deliveries++;
+                if (p.IsCs)
+                {
+                    p.Sequence.Add(u);
+                    p.Seen.Add(u);
+                    try
+                    {
+                        p.Doc!.ApplyUpdate(_updates[u].Bytes, "remote");
+                    }
+                    catch (Exception e) when (e is not OutOfMemoryException)
+                    {
+                        Fail($"C# peer p{p.Index} rejected u{u} (from p{_updates[u].Author}, {Side(_updates[u].Author)}): {e.GetType().Name}: {e.Message}");
+                        return;
+                    }
+
+                    foreach (var (c, kind) in DrainCs(p, "cleanup"))
+                    {
+                        Publish(p, c, kind);
+                    }
+                }
+                else
+                {
+                    oracleRequests.Add(new JsonObject { ["op"] = "apply", ["doc"] = p.OracleName, ["update"] = Convert.ToBase64String(_updates[u].Bytes), ["shape"] = true });
+                    oracleTargets.Add((p, u));
+                }
+            }
+        }
+
+        if (oracleRequests.Count == 0)
+        {
+            return;
+        }
+
+        var results = _oracle.Batch(oracleRequests);
+        for (var i = 0; i < results.Count; i++)
+        {
+            var (p, u) = oracleTargets[i];
+            var r = results[i];
+            p.Sequence.Add(u);
+            p.Seen.Add(u);
+            if (r["ok"]?.GetValue<bool>() != true)
+            {
+                Fail($"yjs peer p{p.Index} rejected u{u} (from p{_updates[u].Author}, {Side(_updates[u].Author)}): {(string?)r["error"]}");
+                return;
+            }
+
+            p.Shape = DocShape.FromWire(r["shape"]!);
+            foreach (var e in YjsOracle.Emitted(r).Where(e => !e.Remote))
+            {
+                Publish(p, e.Update, "cleanup");
+            }
+        }
+    }
+
+    private string Side(int peer) => _peers[peer].IsCs ? "C#" : "yjs";
+
+    // ---- checks ----
+
+    private void Check()
+    {
+        List<byte[]> svs = [RandomStateVector(), RandomStateVector(), [0]];
+        var requests = new List<JsonObject>();
+        var oraclePeers = _peers.Where(p => !p.IsCs).ToList();
+        foreach (var p in oraclePeers)
+        {
+            requests.Add(new JsonObject { ["op"] = "json", ["doc"] = p.OracleName });
+            requests.Add(new JsonObject { ["op"] = "state", ["doc"] = p.OracleName });
+            requests.Add(new JsonObject { ["op"] = "sv", ["doc"] = p.OracleName });
+        }
+
+        foreach (var p in _peers)
+        {
+            requests.Add(ReplayRequest(p.Sequence.Select(u => _updates[u].Bytes), steps: true, svs));
+        }
+
+        var docless = DoclessInputs();
+        foreach (var d in docless)
+        {
+            requests.Add(new JsonObject { ["op"] = "merge", ["updates"] = B64Array(d.Subset) });
+            requests.Add(new JsonObject { ["op"] = "diff", ["update"] = Convert.ToBase64String(d.DiffInput), ["sv"] = Convert.ToBase64String(d.Sv) });
+            requests.Add(new JsonObject { ["op"] = "svFromUpdate", ["update"] = Convert.ToBase64String(d.DiffInput) });
+        }
+
+        var results = _oracle.Batch(requests, TimeSpan.FromMinutes(5));
+        ExpectOk(results, "check batch");
+        if (Failed)
+        {
+            return;
+        }
+
+        var k = 0;
+        var live = new Dictionary<int, (string Json, string Canonical, byte[] State, byte[] Sv)>();
+        foreach (var p in oraclePeers)
+        {
+            live[p.Index] = ((string)results[k]["json"]!, (string)results[k]["canonical"]!, YjsOracle.B64(results[k + 1]["update"]), YjsOracle.B64(results[k + 2]["sv"]));
+            k += 3;
+        }
+
+        foreach (var p in _peers.Where(p => p.IsCs))
+        {
+            var json = DocJson.Of(p.Doc!, Roots);
+            live[p.Index] = (json, Wire.Canonical(json), p.Doc!.EncodeStateAsUpdate(), p.Doc!.EncodeStateVector());
+        }
+
+        // Convergence of all peers.
+        var first = live[0];
+        foreach (var p in _peers.Skip(1))
+        {
+            var other = live[p.Index];
+            if (Wire.Canonical(other.Canonical) != Wire.Canonical(first.Canonical))
+            {
+                Fail($"divergence: p0 ({Side(0)}) JSON {first.Canonical}\n   p{p.Index} ({Side(p.Index)}) JSON {other.Canonical}");
+            }
+
+            if (!other.Sv.AsSpan().SequenceEqual(first.Sv))
+            {
+                Fail($"divergence: p0 sv {Wire.Hex(first.Sv)} vs p{p.Index} sv {Wire.Hex(other.Sv)}");
+            }
+        }
+
+        // Replays of each peer's exact sequence, C# vs yjs, and against the live peer.
+        foreach (var p in _peers)
+        {
+            var js = results[k++];
+            var seq = p.Sequence.Select(u => _updates[u].Bytes).ToList();
+            foreach (var err in js["errors"]!.AsArray())
+            {
+                Fail($"yjs replay of p{p.Index}'s sequence rejected step {err!["index"]} (u{p.Sequence[err["index"]!.GetValue<int>()]}): {(string?)err["error"]}");
+            }
+
+            var jsState = YjsOracle.B64(js["state"]);
+            if (!live[p.Index].State.AsSpan().SequenceEqual(jsState))
+            {
+                Fail($"p{p.Index} ({Side(p.Index)}) live state differs from a fresh yjs doc fed its sequence [{string.Join(" ", p.Sequence.Select(u => $"u{u}"))}]\n"
+                    + Diff($"live p{p.Index}", live[p.Index].State, "yjs replay", jsState));
+            }
+
+            if (!_oracleOnly)
+            {
+                CompareReplay(p, seq, js, svs);
+            }
+        }
+
+        // Doc-less operations.
+        if (!_oracleOnly)
+        {
+            foreach (var d in docless)
+            {
+                var merge = YjsOracle.B64(results[k++]["update"]);
+                var diff = YjsOracle.B64(results[k++]["update"]);
+                var sv = YjsOracle.B64(results[k++]["sv"]);
+                var label = $"subset [{string.Join(" ", d.Ids.Select(u => $"u{u}"))}]";
+                CompareBytes($"mergeUpdates {label}", merge, () => YUpdate.MergeUpdates(d.Subset));
+                CompareBytes($"diffUpdate(mergeUpdates {label}, sv {Wire.Hex(d.Sv)})", diff, () => YUpdate.DiffUpdate(d.DiffInput, d.Sv));
+                CompareBytes($"encodeStateVectorFromUpdate(mergeUpdates {label})", sv, () => YUpdate.EncodeStateVectorFromUpdate(d.DiffInput));
+            }
+        }
+    }
+
+    private void CompareReplay(Peer p, List<byte[]> seq, JsonObject js, List<byte[]> svs)
+    {
+        var doc = new YDoc(new YDocOptions { ClientId = ReplayClientId, Gc = _gc });
+        foreach (var (name, kind) in Roots)
+        {
+            DocJson.Root(doc, name, kind);
+        }
+
+        var cleanups = new List<string>();
+        doc.UpdateV1 += (_, e) =>
+        {
+            if (e.IsLocal)
+            {
+                cleanups.Add(Wire.Hex(e.Update));
+            }
+        };
+        var steps = js["steps"]!.AsArray();
+        for (var i = 0; i < seq.Count; i++)
+        {
+            try
+            {
+                doc.ApplyUpdate(seq[i], "remote");
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                Fail($"C# replay of p{p.Index}'s sequence rejected step {i} (u{p.Sequence[i]}, from p{_updates[p.Sequence[i]].Author} {Side(_updates[p.Sequence[i]].Author)}): {e.GetType().Name}: {e.Message}");
+                return;
+            }
+
+            var state = doc.EncodeStateAsUpdate();
+            var h = Convert.ToHexStringLower(SHA1.HashData(state));
+            var sv = Convert.ToBase64String(doc.EncodeStateVector());
+            if (h != (string)steps[i]!["h"]! || sv != (string)steps[i]!["sv"]!)
+            {
+                var yjs = _oracle.Call("replay", ReplayRequest(seq.Take(i + 1), steps: false, []));
+                Fail($"replay of p{p.Index}'s sequence: C# and yjs differ after step {i} (u{p.Sequence[i]} from p{_updates[p.Sequence[i]].Author} {Side(_updates[p.Sequence[i]].Author)}, "
+                    + $"{_updates[p.Sequence[i]].Kind}); sequence [{string.Join(" ", p.Sequence.Take(i + 1).Select(u => $"u{u}"))}]\n"
+                    + $"   sv yjs {Wire.Hex(Convert.FromBase64String((string)steps[i]!["sv"]!))} / C# {Wire.Hex(Convert.FromBase64String(sv))}\n"
+                    + Diff("yjs", YjsOracle.B64(yjs["state"]), "C#", state));
+                return;
+            }
+        }
+
+        var json = DocJson.Of(doc, Roots);
+        if (json != (string)js["json"]!)
+        {
+            Fail($"replay of p{p.Index}'s sequence: JSON differs (yjs key order kept)\n   yjs {(string)js["json"]!}\n   C#  {json}");
+        }
+
+        var jsCleanups = js["emitted"]!.AsArray().Select(e => Wire.Hex(Convert.FromBase64String((string)e!["update"]!))).ToList();
+        if (!jsCleanups.SequenceEqual(cleanups))
+        {
+            Fail($"replay of p{p.Index}'s sequence: local (formatting-cleanup) updates differ\n   yjs [{string.Join(" | ", jsCleanups)}]\n   C#  [{string.Join(" | ", cleanups)}]");
+        }
+
+        var withSv = js["withSv"]!.AsArray();
+        for (var i = 0; i < svs.Count; i++)
+        {
+            var expected = Convert.FromBase64String((string)withSv[i]!);
+            var actual = doc.EncodeStateAsUpdate(svs[i]);
+            if (!expected.AsSpan().SequenceEqual(actual))
+            {
+                Fail($"replay of p{p.Index}'s sequence: encodeStateAsUpdate(sv {Wire.Hex(svs[i])}) differs\n" + Diff("yjs", expected, "C#", actual));
+            }
+        }
+    }
+
+    private void CompareBytes(string what, byte[] expected, Func<byte[]> actual)
+    {
+        byte[] got;
+        try
+        {
+            got = actual();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Fail($"{what}: C# threw {e.GetType().Name}: {e.Message}");
+            return;
+        }
+
+        if (!expected.AsSpan().SequenceEqual(got))
+        {
+            Fail($"{what} differs\n" + Diff("yjs", expected, "C#", got));
+        }
+    }
+
+    private List<DoclessInput> DoclessInputs()
+    {
+        var list = new List<DoclessInput>();
+        if (_updates.Count == 0)
+        {
+            return list;
+        }
+
+        for (var i = 0; i < 2; i++)
+        {
+            var ids = Enumerable.Range(0, _updates.Count).OrderBy(_ => _rng.Next()).Take(1 + _rng.Next(Math.Min(_updates.Count, 8))).ToList();
+            var subset = ids.Select(u => _updates[u].Bytes).ToList();
+            // The diff / sv-from-update input: the C# merge when available (yjs must take C# bytes
+            // too), otherwise a single original update.
+            byte[] input;
+            try
+            {
+                input = _oracleOnly || subset.Count == 1 ? subset[0] : YUpdate.MergeUpdates(subset);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                Fail($"mergeUpdates of [{string.Join(" ", ids.Select(u => $"u{u}"))}]: C# threw {e.GetType().Name}: {e.Message}");
+                input = subset[0];
+            }
+
+            list.Add(new DoclessInput(ids, subset, input, RandomStateVector()));
+        }
+
+        return list;
+    }
+
+    /// <summary>A state vector over the session's clients with random clocks (possibly beyond what exists).</summary>
+    private byte[] RandomStateVector()
+    {
+        var entries = _peers.Where(_ => _rng.Next(3) != 0).Select(p => (Client: (ulong)p.ClientId, Clock: (ulong)_rng.Next(0, 40))).ToList();
+        var bytes = new List<byte>();
+        WriteVarUint(bytes, (ulong)entries.Count);
+        foreach (var (client, clock) in entries)
+        {
+            WriteVarUint(bytes, client);
+            WriteVarUint(bytes, clock);
+        }
+
+        return [.. bytes];
+    }
+
+    private static void WriteVarUint(List<byte> into, ulong v)
+    {
+        while (v > 0x7f)
+        {
+            into.Add((byte)(0x80 | (v & 0x7f)));
+            v >>= 7;
+        }
+
+        into.Add((byte)v);
+    }
+
+    private JsonObject ReplayRequest(IEnumerable<byte[]> updates, bool steps, List<byte[]> svs) => new()
+    {
+        ["op"] = "replay",
+        ["clientID"] = ReplayClientId,
+        ["gc"] = _gc,
+        ["roots"] = YjsOracle.Roots(Roots),
+        ["updates"] = B64Array(updates),
+        ["steps"] = steps,
+        ["svs"] = B64Array(svs),
+    };
+
+    private static JsonArray B64Array(IEnumerable<byte[]> items) => new(items.Select(u => (JsonNode)Convert.ToBase64String(u)).ToArray());
+
+    private void ExpectOk(IReadOnlyList<JsonObject> results, string what)
+    {
+        foreach (var r in results.Where(r => r["ok"]?.GetValue<bool>() != true))
+        {
+            Fail($"oracle {what}: {(string?)r["error"]}");
+        }
+    }
+
+    /// <summary>Hex of both plus yjs's struct-by-struct decoding of both, for the report.</summary>
+    private string Diff(string nameA, byte[] a, string nameB, byte[] b)
+    {
+        var da = _oracle.Decode(a).Split('\n');
+        var db = _oracle.Decode(b).Split('\n');
+        var sb = new StringBuilder();
+        sb.Append("   ").Append(nameA).Append(": ").AppendLine(Wire.Hex(a));
+        sb.Append("   ").Append(nameB).Append(": ").AppendLine(Wire.Hex(b));
+        sb.AppendLine("   decoded (lines marked * differ):");
+        for (var i = 0; i < Math.Max(da.Length, db.Length); i++)
+        {
+            var x = i < da.Length ? da[i].Trim() : "";
+            var y = i < db.Length ? db[i].Trim() : "";
+            if (x.Length == 0 && y.Length == 0)
+            {
+                continue;
+            }
+
+            if (x == y)
+            {
+                sb.Append("      ").AppendLine(x);
+            }
+            else
+            {
+                sb.Append("    * ").Append(nameA).Append(": ").AppendLine(x);
+                sb.Append("    * ").Append(nameB).Append(": ").AppendLine(y);
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    private void Fail(string message) => _failures.Add(message);
+
+    /// <summary>The whole session for a failure report: peers, every transaction's ops, every update, every delivery.</summary>
+    public string Report(int maxLogLines = 400)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine($"=== session {Index}, seed {Seed} (rerun alone: CRDT_DIFF_SEED={Seed} CRDT_DIFF_SESSIONS=1) ===");
+        foreach (var f in _failures.Take(5))
+        {
+            sb.Append("FAIL: ").AppendLine(f);
+        }
+
+        if (_failures.Count > 5)
+        {
+            sb.AppendLine($"(+{_failures.Count - 5} more failures)");
+        }
+
+        sb.AppendLine("--- op log ---");
+        foreach (var l in _log.Take(maxLogLines))
+        {
+            sb.AppendLine(l);
+        }
+
+        if (_log.Count > maxLogLines)
+        {
+            sb.AppendLine($"(+{_log.Count - maxLogLines} more log lines)");
+        }
+
+        return sb.ToString();
+    }
+
+    private sealed class Peer(int index, uint clientId, bool isCs, string oracleName)
+    {
+        public int Index { get; } = index;
+
+        public uint ClientId { get; } = clientId;
+
+        public bool IsCs { get; } = isCs;
+
+        public string OracleName { get; } = oracleName;
+
+        public YDoc? Doc { get; set; }
+
+        public DocShape? Shape { get; set; }
+
+        public List<(byte[] Update, bool Local)> Emitted { get; } = [];
+
+        public List<int> Sequence { get; } = [];
+
+        public List<int> Inbox { get; } = [];
+
+        public HashSet<int> Seen { get; } = [];
+    }
+
+    private sealed record UpdateRec(int Id, byte[] Bytes, int Author, string Kind);
+
+    private sealed record DoclessInput(List<int> Ids, List<byte[]> Subset, byte[] DiffInput, byte[] Sv);
+}

@@ -1,0 +1,105 @@
+using System.Text.Json.Nodes;
+
+namespace CrdtCollab.Property.Tests.Differential;
+
+/// <summary>
+/// What the op generator needs to know about a doc: text lengths (UTF-16 units), array elements
+/// and map keys, and which of them are nested shared types. Mutable so a transaction's ops can be
+/// simulated one after another.
+/// </summary>
+public abstract class Shape
+{
+    public abstract Shape Clone();
+
+    public static Shape? FromType(object? v) => v switch
+    {
+        YText t => new TextShape { Len = t.Length },
+        YArray a => new ArrayShape { Items = a.ToArray().Select(FromType).ToList() },
+        YMap m => new MapShape { Entries = new SortedDictionary<string, Shape?>(m.Keys.ToDictionary(k => k, k => FromType(m.Get(k))), StringComparer.Ordinal) },
+        _ => null,
+    };
+
+    public static Shape? FromWire(JsonNode? n)
+    {
+        if (n is null)
+        {
+            return null;
+        }
+
+        return (string)n["k"]! switch
+        {
+            "text" => new TextShape { Len = n["len"]!.GetValue<int>() },
+            "array" => new ArrayShape { Items = n["items"]!.AsArray().Select(FromWire).ToList() },
+            "map" => new MapShape { Entries = new SortedDictionary<string, Shape?>(n["entries"]!.AsObject().ToDictionary(kv => kv.Key, kv => FromWire(kv.Value)), StringComparer.Ordinal) },
+            _ => null,
+        };
+    }
+
+    public static Shape? FromNew(object? v) => v switch
+    {
+        NewType { Kind: "text" } => new TextShape(),
+        NewType { Kind: "array" } => new ArrayShape(),
+        NewType { Kind: "map" } => new MapShape(),
+        _ => null,
+    };
+}
+
+public sealed class TextShape : Shape
+{
+    public int Len { get; set; }
+
+    public override Shape Clone() => new TextShape { Len = Len };
+}
+
+public sealed class ArrayShape : Shape
+{
+    public List<Shape?> Items { get; set; } = [];
+
+    public override Shape Clone() => new ArrayShape { Items = Items.Select(i => i?.Clone()).ToList() };
+}
+
+public sealed class MapShape : Shape
+{
+    public SortedDictionary<string, Shape?> Entries { get; set; } = new(StringComparer.Ordinal);
+
+    public override Shape Clone() => new MapShape { Entries = new SortedDictionary<string, Shape?>(Entries.ToDictionary(kv => kv.Key, kv => kv.Value?.Clone()), StringComparer.Ordinal) };
+}
+
+/// <summary>The shapes of a doc's roots.</summary>
+public sealed class DocShape
+{
+    public SortedDictionary<string, Shape> Roots { get; } = new(StringComparer.Ordinal);
+
+    public DocShape Clone()
+    {
+        var c = new DocShape();
+        foreach (var (k, v) in Roots)
+        {
+            c.Roots[k] = v.Clone();
+        }
+
+        return c;
+    }
+
+    public static DocShape FromDoc(YDoc doc, IReadOnlyDictionary<string, string> roots)
+    {
+        var s = new DocShape();
+        foreach (var (name, kind) in roots)
+        {
+            s.Roots[name] = Shape.FromType(Oracle.DocJson.Root(doc, name, kind))!;
+        }
+
+        return s;
+    }
+
+    public static DocShape FromWire(JsonNode n)
+    {
+        var s = new DocShape();
+        foreach (var (name, v) in n.AsObject())
+        {
+            s.Roots[name] = Shape.FromWire(v)!;
+        }
+
+        return s;
+    }
+}
