@@ -3,7 +3,7 @@ using Npgsql;
 namespace CrdtCollab.EventStore;
 
 /// <summary>
-/// A projection run by a projection daemon. Each batch is applied in the same
+/// A projection run by a <see cref="ProjectionDaemon"/>. Each batch is applied in the same
 /// transaction that advances its checkpoint, so writes made through the given connection happen
 /// exactly once; side effects outside the database must be idempotent (a batch can be redelivered
 /// after a crash).

@@ -29,7 +29,7 @@ public sealed partial class PostgresEventStore
     /// Reads one page of the global log in position order, from <paramref name="fromPosition"/>
     /// (inclusive). This is a plain read of what is committed now: a transaction still in flight
     /// can later fill a lower position. Consumers that must not miss events use a
-    /// projection daemon, which only reads settled positions.
+    /// <see cref="ProjectionDaemon"/>, which only reads settled positions.
     /// </summary>
     /// <param name="fromPosition">First position to return.</param>
     /// <param name="maxCount">Page size, at most <see cref="MaxPageSize"/>.</param>

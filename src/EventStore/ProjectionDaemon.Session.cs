@@ -1,0 +1,178 @@
+using CrdtCollab.EventStore.Internal;
+using Npgsql;
+
+namespace CrdtCollab.EventStore;
+
+public sealed partial class ProjectionDaemon
+{
+    private async Task RunSessionAsync(CancellationToken cancellationToken)
+    {
+        // One dedicated connection holds the leader lock, listens, and runs every batch: if it dies,
+        // the lock and any half-done batch go with it, so two nodes can never both apply a batch.
+        var connection = await _store.DataSource.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            Volatile.Write(ref _backendProcessId, connection.ProcessID);
+            while (!await TryLockAsync(connection, cancellationToken))
+            {
+                Interlocked.Increment(ref _lockAttempts);
+                await Task.Delay(_options.LeaderRetryInterval, _store.Options.TimeProvider, cancellationToken);
+            }
+            connection.Notification += OnNotification;
+            await using (var listen = new NpgsqlCommand($"LISTEN {SchemaName.Channel(_schema)}", connection))
+            {
+                await listen.ExecuteNonQueryAsync(cancellationToken);
+            }
+            await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+            {
+                await EnsureCheckpointRowAsync(connection, transaction, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
+            Volatile.Write(ref _isLeader, 1);
+            EventStoreLog.BecameLeader(_logger, Name);
+
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var outcome = await ProcessBatchAsync(connection, cancellationToken);
+                if (outcome == BatchOutcome.Full || Interlocked.Exchange(ref _notified, 0) == 1)
+                {
+                    continue;
+                }
+                // Wakes on NOTIFY from an append's commit; the timeout is the polling fallback.
+                await connection.WaitAsync(_options.PollInterval, cancellationToken);
+                Interlocked.Exchange(ref _notified, 0);
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _isLeader, 0);
+            Volatile.Write(ref _backendProcessId, 0);
+            connection.Notification -= OnNotification;
+            await CloseAsync(connection);
+        }
+    }
+
+    private static async Task CloseAsync(NpgsqlConnection connection)
+    {
+        // The connection goes back to the pool: release the session lock and the LISTEN explicitly
+        // rather than trusting the pool's reset. A broken connection has already lost both.
+        if (connection.State == System.Data.ConnectionState.Open)
+        {
+            try
+            {
+                await using var command = new NpgsqlCommand("SELECT pg_advisory_unlock_all(); UNLISTEN *", connection);
+                await command.ExecuteNonQueryAsync();
+            }
+            catch (NpgsqlException)
+            {
+                // The session is unusable; disposing it below ends it and frees both anyway.
+            }
+        }
+        await connection.DisposeAsync();
+    }
+
+    private void OnNotification(object sender, NpgsqlNotificationEventArgs e) => Interlocked.Exchange(ref _notified, 1);
+
+    private async Task<bool> TryLockAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock($1)", connection);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = _lockKey });
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private async Task EnsureCheckpointRowAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            $"INSERT INTO {_schema}.projection_checkpoints (name, position) VALUES ($1, 0) ON CONFLICT (name) DO NOTHING",
+            connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Name });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task<BatchOutcome> ProcessBatchAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        // Locking the checkpoint row serializes this batch with a rebuild started on any node.
+        long checkpoint;
+        await using (var command = new NpgsqlCommand(
+            $"SELECT position FROM {_schema}.projection_checkpoints WHERE name = $1 FOR UPDATE", connection, transaction))
+        {
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Name });
+            checkpoint = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        }
+
+        var events = new List<StoredEvent>(Math.Min(_options.BatchSize, 1024));
+        var page = 0;
+        var stoppedAtHorizon = false;
+        await using (var command = new NpgsqlCommand(
+            $"""
+            SELECT {EventRows.Columns}, tx_id < pg_snapshot_xmin(pg_current_snapshot())
+              FROM {_schema}.events
+             WHERE global_position > $1
+             ORDER BY global_position
+             LIMIT $2
+            """, connection, transaction))
+        {
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = checkpoint });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = _options.BatchSize });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                page++;
+                // The first unsettled row ends the batch: everything after it waits, even rows that
+                // look settled, so the checkpoint only ever covers a gap-free prefix.
+                if (!reader.GetBoolean(EventRows.ColumnCount))
+                {
+                    stoppedAtHorizon = true;
+                    break;
+                }
+                events.Add(EventRows.Read(reader));
+            }
+        }
+        if (stoppedAtHorizon)
+        {
+            Interlocked.Increment(ref _horizonStops);
+        }
+
+        if (events.Count == 0)
+        {
+            await transaction.CommitAsync(cancellationToken);
+            Volatile.Write(ref _checkpoint, checkpoint);
+            if (stoppedAtHorizon)
+            {
+                Volatile.Write(ref _lag, Math.Max(Volatile.Read(ref _lag), page));
+            }
+            return BatchOutcome.Idle;
+        }
+
+        await _projection.ApplyAsync(connection, transaction, events, cancellationToken);
+
+        var last = events[^1].GlobalPosition;
+        long head;
+        await using (var command = new NpgsqlCommand(
+            $"""
+            UPDATE {_schema}.projection_checkpoints SET position = @position, updated_at = now() WHERE name = @name;
+            SELECT coalesce(max(global_position), 0) FROM {_schema}.events;
+            """, connection, transaction))
+        {
+            command.Parameters.Add(new NpgsqlParameter<string>("name", Name));
+            command.Parameters.Add(new NpgsqlParameter<long>("position", last));
+            head = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        }
+        await transaction.CommitAsync(cancellationToken);
+
+        Volatile.Write(ref _checkpoint, last);
+        Volatile.Write(ref _lag, Math.Max(0, head - last));
+        EventStoreLog.Applied(_logger, Name, events.Count, last);
+        return page == _options.BatchSize && !stoppedAtHorizon ? BatchOutcome.Full : BatchOutcome.Partial;
+    }
+
+    private enum BatchOutcome
+    {
+        Idle,
+        Partial,
+        Full,
+    }
+}
