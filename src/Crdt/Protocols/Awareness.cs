@@ -32,16 +32,19 @@ public sealed class Awareness
 
     private readonly Dictionary<long, object?> _states = [];
     private readonly Dictionary<long, AwarenessMeta> _meta = [];
+    private readonly ReadOnlyDictionary<long, object?> _statesView;
     private readonly TimeProvider _time;
 
     /// <summary>Creates the awareness of one client and sets its local state to <c>{}</c> with clock 0.</summary>
-    /// <param name="clientId">The document's client ID.</param>
+    /// <param name="clientId">The document's client ID (0 to 2^53−1, what a varUint can carry to a JS peer).</param>
     /// <param name="time">The clock (defaults to <see cref="TimeProvider.System"/>).</param>
     public Awareness(long clientId, TimeProvider? time = null)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(clientId);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(clientId, Lib0Reader.MaxSafeInteger);
         ClientId = clientId;
         _time = time ?? TimeProvider.System;
-        States = new ReadOnlyDictionary<long, object?>(_states);
+        _statesView = new ReadOnlyDictionary<long, object?>(_states);
         Meta = new ReadOnlyDictionary<long, AwarenessMeta>(_meta);
         SetLocalState(new Dictionary<string, object?>());
     }
@@ -64,11 +67,9 @@ public sealed class Awareness
     /// <summary>Clock and last-update time per client, including clients whose state was removed.</summary>
     public IReadOnlyDictionary<long, AwarenessMeta> Meta { get; }
 
-    private ReadOnlyDictionary<long, object?> States { get; }
-
     /// <summary>The states of all clients currently online (the local one included).</summary>
     /// <returns>A live read-only view: client ID → state.</returns>
-    public IReadOnlyDictionary<long, object?> GetStates() => States;
+    public IReadOnlyDictionary<long, object?> GetStates() => _statesView;
 
     /// <summary>
     /// Sets the local state (null = offline) and advances the local clock. The state is kept by
