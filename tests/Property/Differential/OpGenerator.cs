@@ -81,32 +81,51 @@ public sealed class OpGenerator(Random rng)
         var r = rng.Next(100);
         if (t.Len == 0 || r < 50)
         {
+            var index = TextIndex(t, t.Len + 1);
             if (rng.Next(100) < 5)
             {
-                var idx = rng.Next(t.Len + 1);
-                t.Len += 1;
-                return new EditOp { Kind = "text.insertEmbed", Path = path, Index = idx, Value = new Dictionary<string, object?> { ["image"] = rng.Next(2) == 0 ? "a.png" : "b.png" } };
+                t.Str.Insert(index, '\uFFFC');
+                return new EditOp { Kind = "text.insertEmbed", Path = path, Index = index, Value = new Dictionary<string, object?> { ["image"] = rng.Next(2) == 0 ? "a.png" : "b.png" } };
             }
 
             var text = RandomText();
-            var index = rng.Next(t.Len + 1);
-            t.Len += text.Length;
+            t.Str.Insert(index, text);
             return new EditOp { Kind = "text.insert", Path = path, Index = index, Text = text, Attrs = rng.Next(100) < 20 ? RandomAttrs() : null };
+        }
+
+        var start = TextIndex(t, t.Len);
+        var end = Math.Min(t.Len, start + 1 + rng.Next(r < 80 ? 6 : 8));
+        while (!t.IsBoundary(end) && !SplitsSurrogates)
+        {
+            end++;
         }
 
         if (r < 80)
         {
-            var index = rng.Next(t.Len);
-            var len = 1 + rng.Next(Math.Min(t.Len - index, 6));
-            t.Len -= len;
-            return new EditOp { Kind = "text.delete", Path = path, Index = index, Len = len };
+            t.Str.Remove(start, end - start);
+            return new EditOp { Kind = "text.delete", Path = path, Index = start, Len = end - start };
         }
 
+        return new EditOp { Kind = "text.format", Path = path, Index = start, Len = end - start, Attrs = RandomAttrs() };
+    }
+
+    /// <summary>
+    /// Whether ops may land between the halves of a surrogate pair. yjs then rewrites both halves
+    /// to U+FFFD in the splitting doc only (spec §3.7), so yjs peers themselves stop converging;
+    /// sessions that allow it skip the convergence checks and keep the C#-vs-yjs replay checks.
+    /// </summary>
+    public bool SplitsSurrogates { get; init; }
+
+    /// <summary>A random position in [0, bound) that is not inside a surrogate pair (unless allowed).</summary>
+    private int TextIndex(TextShape t, int bound)
+    {
+        var i = rng.Next(bound);
+        while (!SplitsSurrogates && !t.IsBoundary(i))
         {
-            var index = rng.Next(t.Len);
-            var len = 1 + rng.Next(Math.Min(t.Len - index, 8));
-            return new EditOp { Kind = "text.format", Path = path, Index = index, Len = len, Attrs = RandomAttrs() };
+            i--;
         }
+
+        return i;
     }
 
     private string RandomText()

@@ -13,7 +13,7 @@ public abstract class Shape
 
     public static Shape? FromType(object? v) => v switch
     {
-        YText t => new TextShape { Len = t.Length },
+        YText t => new TextShape { Str = new System.Text.StringBuilder(string.Concat(t.ToDelta().Select(op => op.Insert as string ?? "\uFFFC"))) },
         YArray a => new ArrayShape { Items = a.ToArray().Select(FromType).ToList() },
         YMap m => new MapShape { Entries = new SortedDictionary<string, Shape?>(m.Keys.ToDictionary(k => k, k => FromType(m.Get(k))), StringComparer.Ordinal) },
         _ => null,
@@ -28,7 +28,7 @@ public abstract class Shape
 
         return (string)n["k"]! switch
         {
-            "text" => new TextShape { Len = n["len"]!.GetValue<int>() },
+            "text" => new TextShape { Str = new System.Text.StringBuilder((string)n["str"]!) },
             "array" => new ArrayShape { Items = n["items"]!.AsArray().Select(FromWire).ToList() },
             "map" => new MapShape { Entries = new SortedDictionary<string, Shape?>(n["entries"]!.AsObject().ToDictionary(kv => kv.Key, kv => FromWire(kv.Value)), StringComparer.Ordinal) },
             _ => null,
@@ -44,11 +44,17 @@ public abstract class Shape
     };
 }
 
+/// <summary>A text's visible UTF-16 units (embeds as U+FFFC), so ops can avoid splitting surrogate pairs.</summary>
 public sealed class TextShape : Shape
 {
-    public int Len { get; set; }
+    public System.Text.StringBuilder Str { get; set; } = new();
 
-    public override Shape Clone() => new TextShape { Len = Len };
+    public int Len => Str.Length;
+
+    /// <summary>False between the halves of a surrogate pair.</summary>
+    public bool IsBoundary(int i) => i <= 0 || i >= Str.Length || !(char.IsHighSurrogate(Str[i - 1]) && char.IsLowSurrogate(Str[i]));
+
+    public override Shape Clone() => new TextShape { Str = new System.Text.StringBuilder(Str.ToString()) };
 }
 
 public sealed class ArrayShape : Shape

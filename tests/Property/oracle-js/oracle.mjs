@@ -79,7 +79,8 @@ const edits = {
 
 /** Structure summary the C# op generator needs: lengths, element kinds, map keys. */
 const shapeOf = t => {
-  if (t instanceof Y.Text) return { k: 'text', len: t.length }
+  // str: the visible units, embeds as U+FFFC, so the generator can tell where surrogate pairs are.
+  if (t instanceof Y.Text) return { k: 'text', len: t.length, str: t.toDelta().map(op => typeof op.insert === 'string' ? op.insert : '\uFFFC').join('') }
   if (t instanceof Y.Array) return { k: 'array', items: t.toArray().map(v => v instanceof Y.AbstractType ? shapeOf(v) : null) }
   if (t instanceof Y.Map) {
     const entries = {}
