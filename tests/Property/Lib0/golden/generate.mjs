@@ -12,6 +12,7 @@ const bits = x => { const b = new DataView(new ArrayBuffer(8)); b.setFloat64(0, 
 // Deterministic xorshift so the file is reproducible.
 let s = 0x9e3779b9 >>> 0
 const rnd = () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 4294967296 }
+const pick = a => a[Math.floor(rnd() * a.length)]
 
 const numbers = [0, -0, 1, -1, 0.1, 100, 1e21, 1e-7, 0.000001, 123456789012345680000, 5e-324, 1.7976931348623157e308,
   1.5e300, 123e-20, 1e20, 999999999999999900000, 1e-6, 1.1e-6, 2 ** 31, -(2 ** 31), 2 ** 31 - 1, 2 ** 53, 2 ** 53 + 2,
@@ -45,10 +46,30 @@ for (let i = 0; i < 300; i++) {
 }
 const str16 = t => Array.from({ length: t.length }, (_, i) => t.charCodeAt(i).toString(16).padStart(4, '0')).join('')
 
+// Random nested values: objects with index-like keys (JS reorders them), bytes, bigints, undefined.
+const KEYS = ['a', 'b', '0', '1', '10', '2', '4294967294', '4294967295', '01', '-1', 'é', '']
+const value = depth => {
+  const r = rnd()
+  if (depth > 3 || r < 0.5) {
+    return pick([null, undefined, true, false, 0, -0, 1, -7, 2 ** 31, 0.5, 1e21, 1e-7, NaN, Infinity, 'x', 'é😀', '',
+      new Uint8Array([1, 2, 255]), new Uint8Array(0), 2n ** 63n, -5n, 123.456, 2 ** 53])
+  }
+  if (r < 0.75) return Array.from({ length: Math.floor(rnd() * 4) }, () => value(depth + 1))
+  const o = {}
+  for (let i = Math.floor(rnd() * 5); i > 0; i--) o[pick(KEYS)] = value(depth + 1)
+  return o
+}
+const hasBigInt = v => typeof v === 'bigint' || (v !== null && typeof v === 'object' && !(v instanceof Uint8Array) && Object.values(v).some(hasBigInt))
+const values = []
+for (let i = 0; i < 300; i++) {
+  const v = value(0)
+  values.push({ any: any(v), json: hasBigInt(v) ? null : (JSON.stringify(v) ?? null) })
+}
+
 const out = {
   numbers: numbers.map(x => ({ bits: bits(x), json: JSON.stringify(x), any: any(x) })),
   strings: strings.map(t => ({ utf16: str16(t), json: JSON.stringify(t), any: any(t) }))
 }
 // One vector per line keeps diffs readable.
 const lines = arr => arr.map(v => '  ' + JSON.stringify(v)).join(',\n')
-process.stdout.write(`{\n "numbers": [\n${lines(out.numbers)}\n ],\n "strings": [\n${lines(out.strings)}\n ]\n}\n`)
+process.stdout.write(`{\n "numbers": [\n${lines(out.numbers)}\n ],\n "strings": [\n${lines(out.strings)}\n ],\n "values": [\n${lines(values)}\n ]\n}\n`)
