@@ -2,7 +2,7 @@ namespace CrdtCollab.EventStore;
 
 /// <summary>
 /// Merges a document's updates into one update. The store stays free of CRDT logic; production
-/// wiring merges with the CRDT engine.
+/// wiring passes <see cref="YUpdateSnapshotMerger"/>.
 /// </summary>
 public interface ISnapshotMerger
 {
