@@ -57,6 +57,12 @@ public sealed class DiffSession
 
     public int Deliveries { get; private set; }
 
+    public int Cleanups => _updates.Count(u => u.Kind == "cleanup");
+
+    public int Syncs => _updates.Count(u => u.Kind.StartsWith("sync", StringComparison.Ordinal));
+
+    public int CsUpdates => _updates.Count(u => _peers[u.Author].IsCs && !u.Kind.StartsWith("sync", StringComparison.Ordinal));
+
     public bool Failed => _failures.Count > 0;
 
     public void Run()
@@ -64,12 +70,18 @@ public sealed class DiffSession
         try
         {
             Setup();
-            var rounds = _rng.Next(3, 13);
+            var rounds = _rng.Next(100) < 5 ? _rng.Next(30, 60) : _rng.Next(3, 13);
             for (var r = 0; r < rounds && !Failed; r++)
             {
                 foreach (var p in _peers.Where(_ => _rng.Next(100) < 60).ToList())
                 {
                     LocalTransaction(p);
+                }
+
+                if (_rng.Next(100) < 25)
+                {
+                    var pair = _peers.OrderBy(_ => _rng.Next()).Take(2).ToList();
+                    SyncPair(pair[0], pair[1]);
                 }
 
                 DeliverSome(flush: false);
@@ -231,6 +243,66 @@ public sealed class DiffSession
         _log.Add($"  u{id} by p{author.Index} ({(author.IsCs ? "C#" : "yjs")} {kind}): {Wire.Hex(update)}");
     }
 
+    /// <summary>A partial sync (spec §11.2 layer 3): b receives encodeStateAsUpdate(a, sv(b)).</summary>
+    private void SyncPair(Peer a, Peer b)
+    {
+        if (Failed)
+        {
+            return;
+        }
+
+        var svB = b.IsCs ? b.Doc!.EncodeStateVector() : _oracle.StateVector(b.OracleName);
+        byte[] diff;
+        try
+        {
+            diff = a.IsCs ? a.Doc!.EncodeStateAsUpdate(svB) : _oracle.State(a.OracleName, svB);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException and not OracleException)
+        {
+            Fail($"C# peer p{a.Index} threw on encodeStateAsUpdate(sv {Wire.Hex(svB)}): {e}");
+            return;
+        }
+
+        var id = _updates.Count;
+        _updates.Add(new UpdateRec(id, diff, a.Index, $"sync p{a.Index}->p{b.Index}"));
+        _log.Add($"sync p{a.Index} -> p{b.Index} (sv {Wire.Hex(svB)}): u{id} = {Wire.Hex(diff)}");
+        Deliveries++;
+        b.Sequence.Add(id);
+        b.Seen.Add(id);
+        if (b.IsCs)
+        {
+            try
+            {
+                b.Doc!.ApplyUpdate(diff, "remote");
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                Fail($"C# peer p{b.Index} rejected sync update u{id} from p{a.Index} ({Side(a.Index)}): {e.GetType().Name}: {e.Message}");
+                return;
+            }
+
+            foreach (var (c, kind) in DrainCs(b, "cleanup"))
+            {
+                Publish(b, c, kind);
+            }
+        }
+        else
+        {
+            var r = _oracle.TryCall("apply", new JsonObject { ["doc"] = b.OracleName, ["update"] = Convert.ToBase64String(diff), ["shape"] = true });
+            if (r["ok"]?.GetValue<bool>() != true)
+            {
+                Fail($"yjs peer p{b.Index} rejected sync update u{id} from p{a.Index} ({Side(a.Index)}): {(string?)r["error"]}");
+                return;
+            }
+
+            b.Shape = DocShape.FromWire(r["shape"]!);
+            foreach (var e in YjsOracle.Emitted(r).Where(e => !e.Remote))
+            {
+                Publish(b, e.Update, "cleanup");
+            }
+        }
+    }
+
     private void DeliverSome(bool flush)
     {
         var oracleRequests = new List<JsonObject>();
@@ -342,6 +414,7 @@ public sealed class DiffSession
             requests.Add(new JsonObject { ["op"] = "merge", ["updates"] = B64Array(d.Subset) });
             requests.Add(new JsonObject { ["op"] = "diff", ["update"] = Convert.ToBase64String(d.DiffInput), ["sv"] = Convert.ToBase64String(d.Sv) });
             requests.Add(new JsonObject { ["op"] = "svFromUpdate", ["update"] = Convert.ToBase64String(d.DiffInput) });
+            requests.Add(ReplayRequest([d.DiffInput], steps: true, svs));
         }
 
         var results = _oracle.Batch(requests, TimeSpan.FromMinutes(5));
@@ -400,7 +473,7 @@ public sealed class DiffSession
 
             if (!_oracleOnly)
             {
-                CompareReplay(p, seq, js, svs);
+                CompareReplay($"replay of p{p.Index}'s sequence", seq, i => $"u{p.Sequence[i]} from p{_updates[p.Sequence[i]].Author} {Side(_updates[p.Sequence[i]].Author)}, {_updates[p.Sequence[i]].Kind}; sequence [{string.Join(" ", p.Sequence.Take(i + 1).Select(u => $"u{u}"))}]", js, svs);
             }
         }
 
@@ -412,7 +485,9 @@ public sealed class DiffSession
                 var merge = YjsOracle.B64(results[k++]["update"]);
                 var diff = YjsOracle.B64(results[k++]["update"]);
                 var sv = YjsOracle.B64(results[k++]["sv"]);
+                var replay = results[k++];
                 var label = $"subset [{string.Join(" ", d.Ids.Select(u => $"u{u}"))}]";
+                CompareReplay($"a fresh doc fed mergeUpdates({label}) (C# merge)", [d.DiffInput], _ => "the merged update", replay, svs);
                 CompareBytes($"mergeUpdates {label}", merge, () => YUpdate.MergeUpdates(d.Subset));
                 CompareBytes($"diffUpdate(mergeUpdates {label}, sv {Wire.Hex(d.Sv)})", diff, () => YUpdate.DiffUpdate(d.DiffInput, d.Sv));
                 CompareBytes($"encodeStateVectorFromUpdate(mergeUpdates {label})", sv, () => YUpdate.EncodeStateVectorFromUpdate(d.DiffInput));
@@ -420,7 +495,7 @@ public sealed class DiffSession
         }
     }
 
-    private void CompareReplay(Peer p, List<byte[]> seq, JsonObject js, List<byte[]> svs)
+    private void CompareReplay(string what, List<byte[]> seq, Func<int, string> stepInfo, JsonObject js, List<byte[]> svs)
     {
         var doc = new YDoc(new YDocOptions { ClientId = ReplayClientId, Gc = _gc });
         foreach (var (name, kind) in Roots)
@@ -445,7 +520,7 @@ public sealed class DiffSession
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                Fail($"C# replay of p{p.Index}'s sequence rejected step {i} (u{p.Sequence[i]}, from p{_updates[p.Sequence[i]].Author} {Side(_updates[p.Sequence[i]].Author)}): {e.GetType().Name}: {e.Message}");
+                Fail($"{what}: C# rejected step {i} ({stepInfo(i)}): {e.GetType().Name}: {e.Message}");
                 return;
             }
 
@@ -455,8 +530,7 @@ public sealed class DiffSession
             if (h != (string)steps[i]!["h"]! || sv != (string)steps[i]!["sv"]!)
             {
                 var yjs = _oracle.Call("replay", ReplayRequest(seq.Take(i + 1), steps: false, []));
-                Fail($"replay of p{p.Index}'s sequence: C# and yjs differ after step {i} (u{p.Sequence[i]} from p{_updates[p.Sequence[i]].Author} {Side(_updates[p.Sequence[i]].Author)}, "
-                    + $"{_updates[p.Sequence[i]].Kind}); sequence [{string.Join(" ", p.Sequence.Take(i + 1).Select(u => $"u{u}"))}]\n"
+                Fail($"{what}: C# and yjs differ after step {i} ({stepInfo(i)})\n"
                     + $"   sv yjs {Wire.Hex(Convert.FromBase64String((string)steps[i]!["sv"]!))} / C# {Wire.Hex(Convert.FromBase64String(sv))}\n"
                     + Diff("yjs", YjsOracle.B64(yjs["state"]), "C#", state));
                 return;
@@ -466,13 +540,13 @@ public sealed class DiffSession
         var json = DocJson.Of(doc, Roots);
         if (json != (string)js["json"]!)
         {
-            Fail($"replay of p{p.Index}'s sequence: JSON differs (yjs key order kept)\n   yjs {(string)js["json"]!}\n   C#  {json}");
+            Fail($"{what}: JSON differs (yjs key order kept)\n   yjs {(string)js["json"]!}\n   C#  {json}");
         }
 
         var jsCleanups = js["emitted"]!.AsArray().Select(e => Wire.Hex(Convert.FromBase64String((string)e!["update"]!))).ToList();
         if (!jsCleanups.SequenceEqual(cleanups))
         {
-            Fail($"replay of p{p.Index}'s sequence: local (formatting-cleanup) updates differ\n   yjs [{string.Join(" | ", jsCleanups)}]\n   C#  [{string.Join(" | ", cleanups)}]");
+            Fail($"{what}: local (formatting-cleanup) updates differ\n   yjs [{string.Join(" | ", jsCleanups)}]\n   C#  [{string.Join(" | ", cleanups)}]");
         }
 
         var withSv = js["withSv"]!.AsArray();
@@ -482,7 +556,7 @@ public sealed class DiffSession
             var actual = doc.EncodeStateAsUpdate(svs[i]);
             if (!expected.AsSpan().SequenceEqual(actual))
             {
-                Fail($"replay of p{p.Index}'s sequence: encodeStateAsUpdate(sv {Wire.Hex(svs[i])}) differs\n" + Diff("yjs", expected, "C#", actual));
+                Fail($"{what}: encodeStateAsUpdate(sv {Wire.Hex(svs[i])}) differs\n" + Diff("yjs", expected, "C#", actual));
             }
         }
     }
@@ -592,28 +666,65 @@ public sealed class DiffSession
         var sb = new StringBuilder();
         sb.Append("   ").Append(nameA).Append(": ").AppendLine(Wire.Hex(a));
         sb.Append("   ").Append(nameB).Append(": ").AppendLine(Wire.Hex(b));
-        sb.AppendLine("   decoded (lines marked * differ):");
-        for (var i = 0; i < Math.Max(da.Length, db.Length); i++)
-        {
-            var x = i < da.Length ? da[i].Trim() : "";
-            var y = i < db.Length ? db[i].Trim() : "";
-            if (x.Length == 0 && y.Length == 0)
-            {
-                continue;
-            }
+        sb.AppendLine($"   decoded structs, line diff (- {nameA}, + {nameB}):");
+        AppendLineDiff(sb, da.Select(l => l.Trim()).Where(l => l.Length > 0).ToList(), db.Select(l => l.Trim()).Where(l => l.Length > 0).ToList());
+        return sb.ToString();
+    }
 
-            if (x == y)
+    /// <summary>LCS line diff with two lines of context; the decoded updates are at most a few hundred lines.</summary>
+    private static void AppendLineDiff(StringBuilder sb, List<string> a, List<string> b)
+    {
+        var lcs = new int[a.Count + 1, b.Count + 1];
+        for (var i = a.Count - 1; i >= 0; i--)
+        {
+            for (var j = b.Count - 1; j >= 0; j--)
             {
-                sb.Append("      ").AppendLine(x);
-            }
-            else
-            {
-                sb.Append("    * ").Append(nameA).Append(": ").AppendLine(x);
-                sb.Append("    * ").Append(nameB).Append(": ").AppendLine(y);
+                lcs[i, j] = a[i] == b[j] ? lcs[i + 1, j + 1] + 1 : Math.Max(lcs[i + 1, j], lcs[i, j + 1]);
             }
         }
 
-        return sb.ToString();
+        var lines = new List<(char Tag, string Line)>();
+        int x = 0, y = 0;
+        while (x < a.Count || y < b.Count)
+        {
+            if (x < a.Count && y < b.Count && a[x] == b[y])
+            {
+                lines.Add((' ', a[x++]));
+                y++;
+            }
+            else if (y < b.Count && (x == a.Count || lcs[x, y + 1] >= lcs[x + 1, y]))
+            {
+                lines.Add(('+', b[y++]));
+            }
+            else
+            {
+                lines.Add(('-', a[x++]));
+            }
+        }
+
+        var show = new bool[lines.Count];
+        for (var i = 0; i < lines.Count; i++)
+        {
+            if (lines[i].Tag != ' ')
+            {
+                for (var k = Math.Max(0, i - 2); k <= Math.Min(lines.Count - 1, i + 2); k++)
+                {
+                    show[k] = true;
+                }
+            }
+        }
+
+        for (var i = 0; i < lines.Count; i++)
+        {
+            if (show[i])
+            {
+                sb.Append("    ").Append(lines[i].Tag).Append(' ').AppendLine(lines[i].Line);
+            }
+            else if (i > 0 && show[i - 1])
+            {
+                sb.AppendLine("      …");
+            }
+        }
     }
 
     private void Fail(string message) => _failures.Add(message);

@@ -43,7 +43,7 @@ public sealed class DifferentialTests(YjsOracleFixture fixture, ITestOutputHelpe
         var sw = Stopwatch.StartNew();
         var trips = oracle.RoundTrips;
         var failed = new List<DiffSession>();
-        long updates = 0, deliveries = 0;
+        long updates = 0, deliveries = 0, cleanups = 0, syncs = 0, csUpdates = 0;
         var ran = 0;
         for (var i = 0; i < sessions; i++)
         {
@@ -58,13 +58,17 @@ public sealed class DifferentialTests(YjsOracleFixture fixture, ITestOutputHelpe
             ran++;
             updates += session.UpdateCount;
             deliveries += session.Deliveries;
+            cleanups += session.Cleanups;
+            syncs += session.Syncs;
+            csUpdates += session.CsUpdates;
             if (session.Failed)
             {
                 failed.Add(session);
             }
         }
 
-        output.WriteLine($"{ran} sessions, {updates} updates, {deliveries} deliveries, {oracle.RoundTrips - trips} oracle round trips, {sw.Elapsed.TotalSeconds:F1} s; {failed.Count} failing sessions");
+        output.WriteLine($"{ran} sessions, {updates} updates ({csUpdates} by C# peers, {cleanups} formatting cleanups, {syncs} partial syncs), "
+            + $"{deliveries} deliveries, {oracle.RoundTrips - trips} oracle round trips, {sw.Elapsed.TotalSeconds:F1} s; {failed.Count} failing sessions");
         if (failed.Count == 0)
         {
             return;

@@ -32,7 +32,11 @@ public sealed class EditOp
 
     public IReadOnlyDictionary<string, object?>? Attrs { get; init; }
 
+    private static readonly System.Text.Json.JsonSerializerOptions Readable = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static string? TypeTag(object v) => v is NewType t ? t.Kind : null;
+
+    private static string Show(object? v) => Wire.ToWire(v, TypeTag)?.ToJsonString(Readable) ?? "null";
 
     public JsonObject ToWire()
     {
@@ -149,31 +153,31 @@ public sealed class EditOp
         switch (Kind)
         {
             case "text.insert":
-                sb.Append(" @").Append(Index).Append(' ').Append(Wire.ToWire(Text)!.ToJsonString());
+                sb.Append(" @").Append(Index).Append(' ').Append(Show(Text));
                 if (Attrs is not null)
                 {
-                    sb.Append(' ').Append(Wire.ToWire(Attrs)!.ToJsonString());
+                    sb.Append(' ').Append(Show(Attrs));
                 }
 
                 break;
             case "text.insertEmbed":
-                sb.Append(" @").Append(Index).Append(' ').Append(Wire.ToWire(Value)!.ToJsonString());
+                sb.Append(" @").Append(Index).Append(' ').Append(Show(Value));
                 break;
             case "text.delete":
             case "array.delete":
                 sb.Append(" @").Append(Index).Append(" len ").Append(Len);
                 break;
             case "text.format":
-                sb.Append(" @").Append(Index).Append(" len ").Append(Len).Append(' ').Append(Wire.ToWire(Attrs)!.ToJsonString());
+                sb.Append(" @").Append(Index).Append(" len ").Append(Len).Append(' ').Append(Show(Attrs));
                 break;
             case "array.insert":
-                sb.Append(" @").Append(Index).Append(' ').Append(Wire.ToWire(Values, TypeTag)!.ToJsonString());
+                sb.Append(" @").Append(Index).Append(' ').Append(Show(Values));
                 break;
             case "array.push":
-                sb.Append(' ').Append(Wire.ToWire(Values, TypeTag)!.ToJsonString());
+                sb.Append(' ').Append(Show(Values));
                 break;
             case "map.set":
-                sb.Append(' ').Append(Key).Append(" = ").Append(Wire.ToWire(Value, TypeTag)?.ToJsonString() ?? "null");
+                sb.Append(' ').Append(Key).Append(" = ").Append(Show(Value));
                 break;
             case "map.delete":
                 sb.Append(' ').Append(Key);
