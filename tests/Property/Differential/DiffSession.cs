@@ -113,7 +113,7 @@ public sealed class DiffSession
         }
         finally
         {
-            var drops = _peers.Where(p => !p.IsCs).Select(p => new JsonObject { ["op"] = "drop", ["doc"] = p.OracleName }).ToList();
+            var drops = _peers.Select(p => p.Twin ?? p.OracleName).Select(d => new JsonObject { ["op"] = "drop", ["doc"] = d }).ToList();
             if (drops.Count > 0)
             {
                 try
@@ -156,6 +156,8 @@ public sealed class DiffSession
                 }
 
                 p.Doc.UpdateV1 += (_, e) => p.Emitted.Add((e.Update, e.IsLocal));
+                p.Twin = p.OracleName + "-twin";
+                news.Add(new JsonObject { ["op"] = "new", ["doc"] = p.Twin, ["clientID"] = p.ClientId, ["gc"] = _gc, ["roots"] = YjsOracle.Roots(Roots) });
             }
             else
             {
@@ -201,6 +203,12 @@ public sealed class DiffSession
             }
 
             produced = DrainCs(p, "edit");
+            if (!p.TwinBroken)
+            {
+                var r = _oracle.TryCall("transact", new JsonObject { ["doc"] = p.Twin, ["ops"] = new JsonArray(ops.Select(o => (JsonNode)o.ToWire()).ToArray()) });
+                var twin = r["ok"]?.GetValue<bool>() == true ? YjsOracle.Emitted(r).Select(e => e.Update).ToList() : null;
+                CheckTwin(p, $"local transaction [{string.Join(" ; ", ops)}]", twin, (string?)r["error"], produced.Select(x => x.Update).ToList());
+            }
         }
         else
         {
@@ -219,6 +227,41 @@ public sealed class DiffSession
         {
             Publish(p, u, kind);
         }
+    }
+
+    /// <summary>Spec §11.2 layer 5: the C# peer and its yjs twin must emit the same local updates.</summary>
+    private void CheckTwin(Peer p, string what, List<byte[]>? yjs, string? yjsError, List<byte[]> cs)
+    {
+        if (p.TwinBroken)
+        {
+            return;
+        }
+
+        if (yjs is null)
+        {
+            p.TwinBroken = true;
+            Fail($"local parity, p{p.Index} (client {p.ClientId}) {what}: yjs twin failed: {yjsError}");
+            return;
+        }
+
+        if (yjs.Count == cs.Count && yjs.Zip(cs).All(x => x.First.AsSpan().SequenceEqual(x.Second)))
+        {
+            return;
+        }
+
+        p.TwinBroken = true;
+        var sb = new StringBuilder($"local parity, p{p.Index} (client {p.ClientId}) {what}: yjs emitted {yjs.Count} update(s), C# {cs.Count}\n");
+        for (var i = 0; i < Math.Max(yjs.Count, cs.Count); i++)
+        {
+            var a = i < yjs.Count ? yjs[i] : [];
+            var b = i < cs.Count ? cs[i] : [];
+            if (!a.AsSpan().SequenceEqual(b))
+            {
+                sb.Append(Diff($"yjs #{i}", a, $"C# #{i}", b));
+            }
+        }
+
+        Fail(sb.ToString());
     }
 
     private List<(byte[] Update, string Kind)> DrainCs(Peer p, string kind)
@@ -281,7 +324,15 @@ public sealed class DiffSession
                 return;
             }
 
-            foreach (var (c, kind) in DrainCs(b, "cleanup"))
+            var cleanups = DrainCs(b, "cleanup");
+            if (!b.TwinBroken)
+            {
+                var r = _oracle.TryCall("apply", new JsonObject { ["doc"] = b.Twin, ["update"] = Convert.ToBase64String(diff) });
+                var twin = r["ok"]?.GetValue<bool>() == true ? YjsOracle.Emitted(r).Where(e => !e.Remote).Select(e => e.Update).ToList() : null;
+                CheckTwin(b, $"cleanup after sync update u{id}", twin, (string?)r["error"], cleanups.Select(x => x.Update).ToList());
+            }
+
+            foreach (var (c, kind) in cleanups)
             {
                 Publish(b, c, kind);
             }
@@ -306,7 +357,7 @@ public sealed class DiffSession
     private void DeliverSome(bool flush)
     {
         var oracleRequests = new List<JsonObject>();
-        var oracleTargets = new List<(Peer P, int U)>();
+        var oracleTargets = new List<(Peer P, int U, List<byte[]>? CsCleanups)>();
         foreach (var p in _peers)
         {
             if (p.Inbox.Count == 0 || (!flush && _rng.Next(100) < 40))
@@ -348,15 +399,22 @@ public sealed class DiffSession
                         return;
                     }
 
-                    foreach (var (c, kind) in DrainCs(p, "cleanup"))
+                    var cleanups = DrainCs(p, "cleanup");
+                    foreach (var (c, kind) in cleanups)
                     {
                         Publish(p, c, kind);
+                    }
+
+                    if (!p.TwinBroken)
+                    {
+                        oracleRequests.Add(new JsonObject { ["op"] = "apply", ["doc"] = p.Twin, ["update"] = Convert.ToBase64String(_updates[u].Bytes) });
+                        oracleTargets.Add((p, u, cleanups.Select(x => x.Update).ToList()));
                     }
                 }
                 else
                 {
                     oracleRequests.Add(new JsonObject { ["op"] = "apply", ["doc"] = p.OracleName, ["update"] = Convert.ToBase64String(_updates[u].Bytes), ["shape"] = true });
-                    oracleTargets.Add((p, u));
+                    oracleTargets.Add((p, u, null));
                 }
             }
         }
@@ -369,8 +427,15 @@ public sealed class DiffSession
         var results = _oracle.Batch(oracleRequests);
         for (var i = 0; i < results.Count; i++)
         {
-            var (p, u) = oracleTargets[i];
+            var (p, u, csCleanups) = oracleTargets[i];
             var r = results[i];
+            if (csCleanups is not null)
+            {
+                var twin = r["ok"]?.GetValue<bool>() == true ? YjsOracle.Emitted(r).Where(e => !e.Remote).Select(e => e.Update).ToList() : null;
+                CheckTwin(p, $"cleanup after delivery of u{u}", twin, (string?)r["error"], csCleanups);
+                continue;
+            }
+
             p.Sequence.Add(u);
             p.Seen.Add(u);
             if (r["ok"]?.GetValue<bool>() != true)
@@ -401,6 +466,13 @@ public sealed class DiffSession
             requests.Add(new JsonObject { ["op"] = "json", ["doc"] = p.OracleName });
             requests.Add(new JsonObject { ["op"] = "state", ["doc"] = p.OracleName });
             requests.Add(new JsonObject { ["op"] = "sv", ["doc"] = p.OracleName });
+        }
+
+        var twins = _peers.Where(p => p.Twin is not null && !p.TwinBroken).ToList();
+        foreach (var p in twins)
+        {
+            requests.Add(new JsonObject { ["op"] = "state", ["doc"] = p.Twin });
+            requests.Add(new JsonObject { ["op"] = "json", ["doc"] = p.Twin });
         }
 
         foreach (var p in _peers)
@@ -436,6 +508,21 @@ public sealed class DiffSession
         {
             var json = DocJson.Of(p.Doc!, Roots);
             live[p.Index] = (json, Wire.Canonical(json), p.Doc!.EncodeStateAsUpdate(), p.Doc!.EncodeStateVector());
+        }
+
+        foreach (var p in twins)
+        {
+            var twinState = YjsOracle.B64(results[k++]["update"]);
+            var twinJson = (string)results[k++]["json"]!;
+            if (!twinState.AsSpan().SequenceEqual(live[p.Index].State))
+            {
+                Fail($"local parity, p{p.Index} (client {p.ClientId}): final state differs from its yjs twin's\n" + Diff("yjs twin", twinState, "C#", live[p.Index].State));
+            }
+
+            if (twinJson != live[p.Index].Json)
+            {
+                Fail($"local parity, p{p.Index}: JSON text differs from its yjs twin's (yjs key order)\n   yjs {twinJson}\n   C#  {live[p.Index].Json}");
+            }
         }
 
         // Convergence of all peers (not when ops may split surrogate pairs: yjs peers diverge then).
@@ -771,6 +858,11 @@ public sealed class DiffSession
         public YDoc? Doc { get; set; }
 
         public DocShape? Shape { get; set; }
+
+        /// <summary>For a C# peer: a yjs doc with the same client id fed the same ops and updates (local-op parity).</summary>
+        public string? Twin { get; set; }
+
+        public bool TwinBroken { get; set; }
 
         public List<(byte[] Update, bool Local)> Emitted { get; } = [];
 
