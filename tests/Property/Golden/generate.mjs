@@ -208,7 +208,16 @@ const cases = [
 const u0 = '01 01 01 00 04 01 01 74 01 61 00', u1 = '01 01 01 01 84 01 00 01 62 00', u2 = '01 01 01 02 84 01 01 01 63 00'
 const full = '01 01 01 00 04 01 01 74 03 61 62 63 00'
 const m1 = '01 01 01 00 28 01 01 6d 01 6b 01 7d 01 00', m2 = '01 01 01 01 a8 01 00 01 7d 02 01 01 01 00 01'
+// The same clock range as an Item in one input and a GC in another: yjs's mergeUpdates sorts its
+// readers with a comparator that answers -1 both ways for (Item, GC), so the winner depends on
+// input order and on V8's Array.prototype.sort (binary insertion for short arrays).
+const item1 = '01 01 01 00 04 01 01 74 01 61 00', gc1 = '01 01 01 00 00 01 00'
+const item3 = '01 01 01 00 04 01 01 74 03 61 62 63 00', gc3 = '01 01 01 00 00 03 00', none = '00 00'
+const overlap = [[item1, gc1], [gc1, item1], [item3, gc1], [gc1, item3], [item1, gc3], [gc3, item1],
+  [none, item1, gc1], [none, gc1, item1], [item1, none, gc1], [gc1, none, item1], [item1, gc1, item1], [gc1, item1, gc1],
+  [item1, item1, gc1, gc1], [gc1, gc1, item1, item1], [item1, gc1, gc1, item1, item1]]
 const docless = [
+  ...overlap.map((inputs, i) => ({ name: `merge-item-vs-gc-same-clock-${i + 1}`, op: 'merge', inputs })),
   { name: 'merge-three-items-not-merged', op: 'merge', inputs: [u0, u1, u2] },
   { name: 'merge-gap-becomes-skip', op: 'merge', inputs: [u0, u2] },
   { name: 'merge-reversed-order', op: 'merge', inputs: [u2, u1, u0] },
