@@ -20,7 +20,7 @@ public sealed class DiffSession
 
     private static readonly uint[] ClientPool = [1, 2, 3, 7, 100, 4294967295, 4294967294, 2147483647, 2147483648];
 
-    private static readonly Dictionary<string, string> Roots = new() { ["text"] = "text", ["arr"] = "array", ["map"] = "map" };
+    private static readonly Dictionary<string, string> Roots = new() { ["text"] = "text", ["arr"] = "array", ["map"] = "map", ["xml"] = "xml" };
 
     private readonly YjsOracle _oracle;
     private readonly Random _rng;
@@ -166,6 +166,7 @@ public sealed class DiffSession
                 p.Shape.Roots["text"] = new TextShape();
                 p.Shape.Roots["arr"] = new ArrayShape();
                 p.Shape.Roots["map"] = new MapShape();
+                p.Shape.Roots["xml"] = new XmlShape();
             }
 
             _peers.Add(p);

@@ -76,6 +76,12 @@ public sealed class DifferentialTests(YjsOracleFixture fixture, ITestOutputHelpe
 
         var sb = new StringBuilder();
         sb.AppendLine($"{failed.Count} of {ran} sessions failed (base seed {seed}). Failing session seeds: {string.Join(", ", failed.Take(50).Select(f => f.Seed))}{(failed.Count > 50 ? ", …" : "")}");
+        sb.AppendLine("Failure kinds (every failure of every failing session, numbers masked):");
+        foreach (var g in failed.SelectMany(f => f.Failures.Select(Kind).Distinct()).GroupBy(k => k).OrderByDescending(g => g.Count()))
+        {
+            sb.AppendLine($"  {g.Count(),5} × {g.Key}");
+        }
+
         sb.AppendLine("First failure of each failing session:");
         foreach (var f in failed.Take(20))
         {
@@ -96,6 +102,14 @@ public sealed class DifferentialTests(YjsOracleFixture fixture, ITestOutputHelpe
         var i = s.IndexOf('\n', StringComparison.Ordinal);
         var line = i < 0 ? s : s[..i];
         return line.Length > 300 ? line[..300] + "…" : line;
+    }
+
+    private static string Kind(string failure)
+    {
+        var line = FirstLine(failure);
+        var cut = line.IndexOfAny(['[', '(']);
+        line = cut > 0 ? line[..cut] : line;
+        return System.Text.RegularExpressions.Regex.Replace(line, "[0-9]+", "#").Trim();
     }
 
     private static int Env(string name, int fallback) =>

@@ -78,7 +78,20 @@ public sealed class EditOp
                 o["value"] = Wire.ToWire(Value, TypeTag);
                 break;
             case "map.delete":
+            case "xml.removeAttribute":
                 o["key"] = Key;
+                break;
+            case "xml.insert":
+                o["index"] = Index;
+                o["values"] = Wire.ToWire(Values, TypeTag);
+                break;
+            case "xml.delete":
+                o["index"] = Index;
+                o["len"] = Len;
+                break;
+            case "xml.setAttribute":
+                o["key"] = Key;
+                o["value"] = Wire.ToWire(Value);
                 break;
             default:
                 throw new InvalidOperationException(Kind);
@@ -120,6 +133,18 @@ public sealed class EditOp
             case "map.delete":
                 ((YMap)target).Delete(Key!);
                 break;
+            case "xml.insert":
+                ((YXmlFragment)target).Insert(Index, Values!.Select(v => (YType)ToEngine(v)!).ToArray());
+                break;
+            case "xml.delete":
+                ((YXmlFragment)target).Delete(Index, Len);
+                break;
+            case "xml.setAttribute":
+                ((YXmlElement)target).SetAttribute(Key!, Value);
+                break;
+            case "xml.removeAttribute":
+                ((YXmlElement)target).RemoveAttribute(Key!);
+                break;
             default:
                 throw new InvalidOperationException(Kind);
         }
@@ -131,7 +156,9 @@ public sealed class EditOp
         YType t = DocJson.Root(doc, rootName, roots[rootName]);
         foreach (var seg in Path.Skip(1))
         {
-            var next = seg is int i ? ((YArray)t).Get(i) : ((YMap)t).Get((string)seg);
+            var next = seg is int i
+                ? t is YXmlFragment x ? x.Children()[i] : ((YArray)t).Get(i)
+                : ((YMap)t).Get((string)seg);
             t = next as YType ?? throw new InvalidOperationException($"path {Describe(Path)}: {seg} is {next?.GetType().Name ?? "null"}, not a shared type");
         }
 
@@ -143,6 +170,8 @@ public sealed class EditOp
         NewType { Kind: "map" } => new YMap(),
         NewType { Kind: "array" } => new YArray(),
         NewType { Kind: "text" } => new YText(),
+        NewType { Kind: "xmlText" } => new YXmlText(),
+        NewType t when t.Kind.StartsWith("xmlElement:", StringComparison.Ordinal) => new YXmlElement(t.Kind["xmlElement:".Length..]),
         NewType t => throw new InvalidOperationException(t.Kind),
         _ => v,
     };
@@ -180,7 +209,17 @@ public sealed class EditOp
                 sb.Append(' ').Append(Key).Append(" = ").Append(Show(Value));
                 break;
             case "map.delete":
+            case "xml.removeAttribute":
                 sb.Append(' ').Append(Key);
+                break;
+            case "xml.insert":
+                sb.Append(" @").Append(Index).Append(' ').Append(Show(Values));
+                break;
+            case "xml.delete":
+                sb.Append(" @").Append(Index).Append(" len ").Append(Len);
+                break;
+            case "xml.setAttribute":
+                sb.Append(' ').Append(Key).Append(" = ").Append(Show(Value));
                 break;
         }
 

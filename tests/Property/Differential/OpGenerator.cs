@@ -38,12 +38,14 @@ public sealed class OpGenerator(Random rng)
         }
 
         // Favour roots a little so nested containers don't crowd them out.
-        var (path, s) = rng.Next(100) < 40 ? containers[rng.Next(Math.Min(containers.Count, shape.Roots.Count))] : containers[rng.Next(containers.Count)];
+        var pick = shape.Roots.ElementAt(rng.Next(shape.Roots.Count));
+        var (path, s) = rng.Next(100) < 40 ? ([pick.Key], pick.Value) : containers[rng.Next(containers.Count)];
         return s switch
         {
             TextShape t => TextOp(path, t),
             ArrayShape a => ArrayOp(path, a),
             MapShape m => MapOp(path, m),
+            XmlShape x => XmlOp(path, x),
             _ => throw new InvalidOperationException(),
         };
     }
@@ -57,6 +59,16 @@ public sealed class OpGenerator(Random rng)
                 for (var i = 0; i < a.Items.Count; i++)
                 {
                     if (a.Items[i] is { } c)
+                    {
+                        Collect([.. path, i], c, into);
+                    }
+                }
+
+                break;
+            case XmlShape x:
+                for (var i = 0; i < x.Children.Count; i++)
+                {
+                    if (x.Children[i] is { } c)
                     {
                         Collect([.. path, i], c, into);
                     }
@@ -213,6 +225,45 @@ public sealed class OpGenerator(Random rng)
         var value = rng.Next(100) < 25 && path.Count < MaxDepth ? RandomNewType() : RandomMapValue();
         m.Entries[k] = Shape.FromNew(value);
         return new EditOp { Kind = "map.set", Path = path, Key = k, Value = value };
+    }
+
+    private static readonly string[] XmlNames = ["p", "div", "b"];
+    private static readonly string[] XmlAttrNames = ["class", "id", "data-x"];
+
+    private EditOp XmlOp(List<object> path, XmlShape x)
+    {
+        var r = rng.Next(100);
+        if (x.IsElement && r < 25)
+        {
+            if (x.Attrs.Count > 0 && rng.Next(3) == 0)
+            {
+                var name = x.Attrs.ElementAt(rng.Next(x.Attrs.Count));
+                x.Attrs.Remove(name);
+                return new EditOp { Kind = "xml.removeAttribute", Path = path, Key = name };
+            }
+
+            var key = XmlAttrNames[rng.Next(XmlAttrNames.Length)];
+            x.Attrs.Add(key);
+            return new EditOp { Kind = "xml.setAttribute", Path = path, Key = key, Value = RandomText() };
+        }
+
+        if (x.Children.Count > 0 && r < 45)
+        {
+            var index = rng.Next(x.Children.Count);
+            var len = 1 + rng.Next(Math.Min(x.Children.Count - index, 2));
+            x.Children.RemoveRange(index, len);
+            return new EditOp { Kind = "xml.delete", Path = path, Index = index, Len = len };
+        }
+
+        var nodes = new List<object?>();
+        for (var i = 1 + rng.Next(2); i > 0; i--)
+        {
+            nodes.Add(rng.Next(2) == 0 || path.Count >= MaxDepth + 1 ? new NewType("xmlText") : new NewType("xmlElement:" + XmlNames[rng.Next(XmlNames.Length)]));
+        }
+
+        var at = rng.Next(x.Children.Count + 1);
+        x.Children.InsertRange(at, nodes.Select(Shape.FromNew));
+        return new EditOp { Kind = "xml.insert", Path = path, Index = at, Values = nodes };
     }
 
     private NewType RandomNewType() => new(rng.Next(3) switch { 0 => "map", 1 => "array", _ => "text" });

@@ -15,6 +15,12 @@ public abstract class Shape
     {
         YText t => new TextShape { Str = new System.Text.StringBuilder(string.Concat(t.ToDelta().Select(op => op.Insert as string ?? "\uFFFC"))) },
         YArray a => new ArrayShape { Items = a.ToArray().Select(FromType).ToList() },
+        YXmlFragment x => new XmlShape
+        {
+            IsElement = x is YXmlElement,
+            Children = x.Children().Select(FromType).ToList(),
+            Attrs = x is YXmlElement e ? new SortedSet<string>(e.GetAttributes().Keys, StringComparer.Ordinal) : new SortedSet<string>(StringComparer.Ordinal),
+        },
         YMap m => new MapShape { Entries = new SortedDictionary<string, Shape?>(m.Keys.ToDictionary(k => k, k => FromType(m.Get(k))), StringComparer.Ordinal) },
         _ => null,
     };
@@ -30,6 +36,12 @@ public abstract class Shape
         {
             "text" => new TextShape { Str = new System.Text.StringBuilder((string)n["str"]!) },
             "array" => new ArrayShape { Items = n["items"]!.AsArray().Select(FromWire).ToList() },
+            "xml" => new XmlShape
+            {
+                IsElement = n["el"]!.GetValue<bool>(),
+                Children = n["children"]!.AsArray().Select(FromWire).ToList(),
+                Attrs = new SortedSet<string>(n["attrs"]!.AsArray().Select(a => (string)a!), StringComparer.Ordinal),
+            },
             "map" => new MapShape { Entries = new SortedDictionary<string, Shape?>(n["entries"]!.AsObject().ToDictionary(kv => kv.Key, kv => FromWire(kv.Value)), StringComparer.Ordinal) },
             _ => null,
         };
@@ -40,6 +52,8 @@ public abstract class Shape
         NewType { Kind: "text" } => new TextShape(),
         NewType { Kind: "array" } => new ArrayShape(),
         NewType { Kind: "map" } => new MapShape(),
+        NewType { Kind: "xmlText" } => new TextShape(),
+        NewType t when t.Kind.StartsWith("xmlElement:", StringComparison.Ordinal) => new XmlShape { IsElement = true },
         _ => null,
     };
 }
@@ -69,6 +83,18 @@ public sealed class MapShape : Shape
     public SortedDictionary<string, Shape?> Entries { get; set; } = new(StringComparer.Ordinal);
 
     public override Shape Clone() => new MapShape { Entries = new SortedDictionary<string, Shape?>(Entries.ToDictionary(kv => kv.Key, kv => kv.Value?.Clone()), StringComparer.Ordinal) };
+}
+
+/// <summary>An XML fragment or element: child nodes (elements, or texts as <see cref="TextShape"/>) and attribute names.</summary>
+public sealed class XmlShape : Shape
+{
+    public bool IsElement { get; set; }
+
+    public List<Shape?> Children { get; set; } = [];
+
+    public SortedSet<string> Attrs { get; set; } = new(StringComparer.Ordinal);
+
+    public override Shape Clone() => new XmlShape { IsElement = IsElement, Children = Children.Select(c => c?.Clone()).ToList(), Attrs = new SortedSet<string>(Attrs, StringComparer.Ordinal) };
 }
 
 /// <summary>The shapes of a doc's roots.</summary>

@@ -87,6 +87,11 @@ const shapeOf = t => {
     for (const key of [...t.keys()].sort()) { const v = t.get(key); entries[key] = v instanceof Y.AbstractType ? shapeOf(v) : null }
     return { k: 'map', entries }
   }
+  if (t instanceof Y.XmlFragment) {
+    // XmlElement extends XmlFragment; attributes only on elements.
+    const attrs = t instanceof Y.XmlElement ? Object.keys(t.getAttributes()).sort() : []
+    return { k: 'xml', el: t instanceof Y.XmlElement, children: t.toArray().map(shapeOf), attrs }
+  }
   return { k: typeKind(t) }
 }
 const docShape = e => {
