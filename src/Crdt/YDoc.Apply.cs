@@ -111,7 +111,7 @@ public sealed partial class YDoc
                     {
                         (unapplied ??= new DeleteSet()).Add(client, state, end - state);
                     }
-                    int index = StructStore.FindIndex(structs!, clock);
+                    int index = structs!.FindIndex(clock);
                     var s = structs![index];
                     if (!s.Deleted && s.Clock < clock)
                     {

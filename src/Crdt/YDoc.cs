@@ -109,6 +109,7 @@ public sealed partial class YDoc
         {
             initial = true;
             _current = new YTransaction(this, origin, local);
+            Store.Transaction = _current;
             _cleanups.Add(_current);
         }
         else if (!local)
@@ -125,6 +126,7 @@ public sealed partial class YDoc
             {
                 bool finish = ReferenceEquals(_current, _cleanups[0]);
                 _current = null;
+                Store.Transaction = null;
                 if (finish)
                 {
                     // Clean-ups can start follow-up transactions (text formatting clean-up);

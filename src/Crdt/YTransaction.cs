@@ -10,12 +10,19 @@ namespace CrdtCollab.Crdt;
 /// </summary>
 public sealed class YTransaction
 {
+    // The state before the transaction is recorded lazily, per client, the first time the
+    // transaction appends to that client's structs: an untouched client's state is still its
+    // state before. Typing touches one client, so this avoids copying the whole state vector
+    // on every keystroke.
+    private long _firstClient = -1;
+    private long _firstBefore;
+    private Dictionary<long, long>? _moreBefore;
+
     internal YTransaction(YDoc doc, object? origin, bool local)
     {
         Doc = doc;
         Origin = origin;
         Local = local;
-        BeforeState = doc.Store.GetStateVector();
     }
 
     /// <summary>The document this transaction changes.</summary>
@@ -29,26 +36,71 @@ public sealed class YTransaction
 
     internal readonly DeleteSet DeleteSet = new();
 
-    internal Dictionary<long, long> BeforeState;
-
-    internal Dictionary<long, long>? AfterState;
-
     /// <summary>Right parts of splits, re-merged at the end of the transaction.</summary>
     internal readonly List<StructBase> MergeStructs = [];
 
-    /// <summary>Types changed in this transaction, with the map keys that changed (null = list part).</summary>
-    internal readonly Dictionary<YType, HashSet<string?>> Changed = [];
+    /// <summary>Clients that grew, with their state before, fixed when the clean-up starts.</summary>
+    internal List<KeyValuePair<long, long>>? ChangedClientsAtEnd;
 
-    internal void AddChangedType(YType type, string? parentSub)
+    /// <summary>Types changed in this transaction (each once).</summary>
+    internal List<YType>? ChangedTypes;
+
+    /// <summary>Called by the store before it appends a struct of <paramref name="client"/>.</summary>
+    internal void NoteAppend(long client, long stateBefore)
     {
-        var item = type.ItemInternal;
-        if (item is null || (BeforeState.TryGetValue(item.Client, out long before) ? item.Clock < before : false) && !item.Deleted)
+        if (_firstClient == client)
         {
-            if (!Changed.TryGetValue(type, out var subs))
-            {
-                Changed[type] = subs = [];
-            }
-            subs.Add(parentSub);
+            return;
+        }
+        if (_firstClient < 0)
+        {
+            _firstClient = client;
+            _firstBefore = stateBefore;
+            return;
+        }
+        (_moreBefore ??= []).TryAdd(client, stateBefore);
+    }
+
+    /// <summary>The client's state when the transaction started.</summary>
+    internal long GetBeforeState(long client)
+    {
+        if (client == _firstClient)
+        {
+            return _firstBefore;
+        }
+        if (_moreBefore is not null && _moreBefore.TryGetValue(client, out long before))
+        {
+            return before;
+        }
+        return Doc.Store.GetState(client);
+    }
+
+    /// <summary>Clients whose structs grew in this transaction, with their state before.</summary>
+    internal List<KeyValuePair<long, long>> ChangedClients()
+    {
+        var result = new List<KeyValuePair<long, long>>(1 + (_moreBefore?.Count ?? 0));
+        if (_firstClient >= 0)
+        {
+            result.Add(new(_firstClient, _firstBefore));
+        }
+        if (_moreBefore is not null)
+        {
+            result.AddRange(_moreBefore);
+        }
+        return result;
+    }
+
+    internal void AddChangedType(YType type)
+    {
+        if (ReferenceEquals(type.LastChangedBy, this))
+        {
+            return;
+        }
+        var item = type.ItemInternal;
+        if (item is null || (item.Clock < GetBeforeState(item.Client) && !item.Deleted))
+        {
+            type.LastChangedBy = this;
+            (ChangedTypes ??= []).Add(type);
         }
     }
 }

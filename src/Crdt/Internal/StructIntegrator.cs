@@ -156,7 +156,7 @@ internal static class StructIntegrator
         foreach (long client in clients)
         {
             var structs = rest[client];
-            UpdateEncoder.WriteClientStructs(writer, structs, client, 0);
+            UpdateEncoder.WriteClientStructs(writer, StructList.From(structs), client, 0);
         }
         writer.WriteVarUint(0);
         return new PendingStructs(missing, writer.ToArray());

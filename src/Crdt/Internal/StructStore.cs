@@ -9,7 +9,7 @@ namespace CrdtCollab.Crdt.Internal;
 /// </summary>
 internal sealed class StructStore
 {
-    public readonly Dictionary<long, List<StructBase>> Clients = [];
+    public readonly Dictionary<long, StructList> Clients = [];
 
     /// <summary>Structs that could not be integrated yet, as a V1 update, plus what they wait for.</summary>
     public PendingStructs? Pending;
@@ -23,9 +23,10 @@ internal sealed class StructStore
         {
             return 0;
         }
-        var last = structs[^1];
+        var last = structs.Last;
         return last.Clock + last.Length;
     }
+
 
     public Dictionary<long, long> GetStateVector()
     {
@@ -34,71 +35,38 @@ internal sealed class StructStore
         {
             if (structs.Count > 0)
             {
-                var last = structs[^1];
+                var last = structs.Last;
                 sv[client] = last.Clock + last.Length;
             }
         }
         return sv;
     }
 
+    /// <summary>The transaction in progress; it records each client's state before its first append.</summary>
+    public YTransaction? Transaction;
+
     public void Add(StructBase s)
     {
         ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(Clients, s.Client, out _);
-        list ??= [];
+        list ??= new StructList();
+        long state = 0;
         if (list.Count > 0)
         {
-            var last = list[^1];
-            if (last.Clock + last.Length != s.Clock)
+            var last = list.Last;
+            state = last.Clock + last.Length;
+            if (state != s.Clock)
             {
-                throw new InvalidOperationException($"struct {s.Id} does not start at the client's state {last.Clock + last.Length}");
+                throw new InvalidOperationException($"struct {s.Id} does not start at the client's state {state}");
             }
         }
+        Transaction?.NoteAppend(s.Client, state);
         list.Add(s);
-    }
-
-    /// <summary>Index of the struct containing <paramref name="clock"/> (binary search with a proportional first guess).</summary>
-    public static int FindIndex(List<StructBase> structs, long clock)
-    {
-        int left = 0;
-        int right = structs.Count - 1;
-        var mid = structs[right];
-        long midClock = mid.Clock;
-        if (midClock == clock)
-        {
-            return right;
-        }
-        // Most look-ups are near the end (typing) or spread evenly; guess proportionally first.
-        long end = midClock + mid.Length - 1;
-        int midIndex = end <= 0 ? 0 : (int)(clock * right / end);
-        if (midIndex > right)
-        {
-            midIndex = right;
-        }
-        while (left <= right)
-        {
-            mid = structs[midIndex];
-            midClock = mid.Clock;
-            if (midClock <= clock)
-            {
-                if (clock < midClock + mid.Length)
-                {
-                    return midIndex;
-                }
-                left = midIndex + 1;
-            }
-            else
-            {
-                right = midIndex - 1;
-            }
-            midIndex = (left + right) >> 1;
-        }
-        throw new InvalidOperationException($"clock {clock} is not in the store");
     }
 
     public StructBase Find(Id id)
     {
         var structs = Clients[id.Client];
-        return structs[FindIndex(structs, id.Clock)];
+        return structs[structs.FindIndex(id.Clock)];
     }
 
     public Item GetItem(Id id) => (Item)Find(id);
@@ -107,7 +75,7 @@ internal sealed class StructStore
     public StructBase GetItemCleanStart(YTransaction transaction, Id id)
     {
         var structs = Clients[id.Client];
-        int index = FindIndex(structs, id.Clock);
+        int index = structs.FindIndex(id.Clock);
         var s = structs[index];
         if (s.Clock < id.Clock && s is Item item)
         {
@@ -122,7 +90,7 @@ internal sealed class StructStore
     public StructBase GetItemCleanEnd(YTransaction transaction, Id id)
     {
         var structs = Clients[id.Client];
-        int index = FindIndex(structs, id.Clock);
+        int index = structs.FindIndex(id.Clock);
         var s = structs[index];
         if (id.Clock != s.Clock + s.Length - 1 && s is Item item)
         {
@@ -134,7 +102,7 @@ internal sealed class StructStore
     public void Replace(StructBase oldStruct, StructBase newStruct)
     {
         var structs = Clients[oldStruct.Client];
-        structs[FindIndex(structs, oldStruct.Clock)] = newStruct;
+        structs[structs.FindIndex(oldStruct.Clock)] = newStruct;
     }
 }
 

@@ -17,11 +17,12 @@ internal static class TransactionCleanup
         var store = doc.Store;
         var ds = transaction.DeleteSet;
         ds.SortAndMerge();
-        transaction.AfterState = store.GetStateVector();
+        var changedClients = transaction.ChangedClients();
+        transaction.ChangedClientsAtEnd = changedClients;
         bool needFormattingCleanup = false;
-        if (!transaction.Local)
+        if (!transaction.Local && transaction.ChangedTypes is { } changedTypes)
         {
-            foreach (var type in transaction.Changed.Keys)
+            foreach (var type in changedTypes)
             {
                 if (type is YText { HasFormatting: true } && type.ItemInternal is not { Deleted: true })
                 {
@@ -44,41 +45,34 @@ internal static class TransactionCleanup
                 CollectGarbage(ds, store);
             }
             MergeDeleteSet(ds, store);
-            MergeNewStructs(transaction, store);
+            MergeNewStructs(changedClients, store);
             MergeSplitParts(transaction, store);
-            if (!transaction.Local
-                && transaction.AfterState.GetValueOrDefault(doc.ClientId, -1) != transaction.BeforeState.GetValueOrDefault(doc.ClientId, -1))
+            if (!transaction.Local && changedClients.Exists(c => c.Key == doc.ClientId))
             {
                 // Someone else is using our client id: continuing would corrupt documents.
                 doc.ClientId = YDoc.NewClientId();
             }
-            if (doc.HasUpdateObservers && HasContent(transaction))
+            if (doc.HasUpdateObservers && (!ds.IsEmpty || changedClients.Count > 0))
             {
-                doc.EmitUpdate(transaction, () => EncodeTransactionUpdate(transaction));
+                doc.EmitUpdate(transaction, () => EncodeTransactionUpdate(transaction, changedClients));
             }
         }
     }
 
-    private static bool HasContent(YTransaction transaction)
-    {
-        if (!transaction.DeleteSet.IsEmpty)
-        {
-            return true;
-        }
-        foreach (var (client, clock) in transaction.AfterState!)
-        {
-            if (transaction.BeforeState.GetValueOrDefault(client, -1) != clock)
-            {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static byte[] EncodeTransactionUpdate(YTransaction transaction)
+    /// <summary>Every client that grew, from its state before, in descending client order; then the transaction's deletions.</summary>
+    private static byte[] EncodeTransactionUpdate(YTransaction transaction, List<KeyValuePair<long, long>> changedClients)
     {
         using var writer = new Lib0Writer();
-        UpdateEncoder.WriteStructsFromStore(writer, transaction.Doc.Store, transaction.BeforeState);
+        if (changedClients.Count > 1)
+        {
+            changedClients = [.. changedClients];
+            changedClients.Sort(static (a, b) => b.Key.CompareTo(a.Key));
+        }
+        writer.WriteVarUint(changedClients.Count);
+        foreach (var (client, before) in changedClients)
+        {
+            UpdateEncoder.WriteClientStructs(writer, transaction.Doc.Store.Clients[client], client, before);
+        }
         transaction.DeleteSet.Write(writer);
         return writer.ToArray();
     }
@@ -92,7 +86,7 @@ internal static class TransactionCleanup
             {
                 var range = ranges[di];
                 long end = range.End;
-                for (int si = StructStore.FindIndex(structs, range.Clock); si < structs.Count; si++)
+                for (int si = structs.FindIndex(range.Clock); si < structs.Count; si++)
                 {
                     var s = structs[si];
                     if (s.Clock >= end)
@@ -116,7 +110,7 @@ internal static class TransactionCleanup
             for (int di = ranges.Count - 1; di >= 0; di--)
             {
                 var range = ranges[di];
-                int si = Math.Min(structs.Count - 1, 1 + StructStore.FindIndex(structs, range.End - 1));
+                int si = Math.Min(structs.Count - 1, 1 + structs.FindIndex(range.End - 1));
                 while (si > 0 && structs[si].Clock >= range.Clock)
                 {
                     si -= 1 + MergeWithLefts(structs, si);
@@ -125,17 +119,12 @@ internal static class TransactionCleanup
         }
     }
 
-    private static void MergeNewStructs(YTransaction transaction, StructStore store)
+    private static void MergeNewStructs(List<KeyValuePair<long, long>> changedClients, StructStore store)
     {
-        foreach (var (client, clock) in transaction.AfterState!)
+        foreach (var (client, before) in changedClients)
         {
-            long before = transaction.BeforeState.GetValueOrDefault(client);
-            if (before == clock)
-            {
-                continue;
-            }
             var structs = store.Clients[client];
-            int first = Math.Max(StructStore.FindIndex(structs, before), 1);
+            int first = Math.Max(structs.FindIndex(before), 1);
             for (int i = structs.Count - 1; i >= first;)
             {
                 i -= 1 + MergeWithLefts(structs, i);
@@ -150,7 +139,7 @@ internal static class TransactionCleanup
         {
             var part = parts[i];
             var structs = store.Clients[part.Client];
-            int pos = StructStore.FindIndex(structs, part.Clock);
+            int pos = structs.FindIndex(part.Clock);
             if (pos + 1 < structs.Count && MergeWithLefts(structs, pos + 1) > 1)
             {
                 continue;
@@ -163,7 +152,7 @@ internal static class TransactionCleanup
     }
 
     /// <summary>Merges structs[pos] into its left neighbours while the rules allow; returns how many merged.</summary>
-    public static int MergeWithLefts(List<StructBase> structs, int pos)
+    public static int MergeWithLefts(StructList structs, int pos)
     {
         int i = pos;
         while (i > 0)

@@ -85,10 +85,10 @@ internal static class UpdateEncoder
     }
 
     /// <summary>Writes the client's structs from <paramref name="clock"/> on as one run (§4.4 step 2).</summary>
-    public static void WriteClientStructs(Lib0Writer writer, List<StructBase> structs, long client, long clock)
+    public static void WriteClientStructs(Lib0Writer writer, StructList structs, long client, long clock)
     {
         clock = Math.Max(clock, structs[0].Clock);
-        int start = StructStore.FindIndex(structs, clock);
+        int start = structs.FindIndex(clock);
         writer.WriteVarUint(structs.Count - start);
         writer.WriteVarUint(client);
         writer.WriteVarUint(clock);
@@ -110,7 +110,7 @@ internal static class UpdateEncoder
             {
                 continue;
             }
-            long state = structs[^1].Clock + structs[^1].Length;
+            long state = structs.Last.Clock + structs.Last.Length;
             long from = target.TryGetValue(client, out long t) ? t : 0;
             if (state > from)
             {

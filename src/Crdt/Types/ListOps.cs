@@ -19,7 +19,7 @@ internal static class ListOps
             if (end < left.Length)
             {
                 var structs = transaction.Doc.Store.Clients[left.Client];
-                int at = StructStore.FindIndex(structs, left.Clock);
+                int at = structs.FindIndex(left.Clock);
                 structs.Insert(at + 1, ItemOps.Split(transaction, left, end));
             }
         }

@@ -118,15 +118,10 @@ internal static class TextCleanup
         var store = doc.Store;
         var needFull = new List<YText>();
         var needFullSet = new HashSet<YText>(ReferenceEqualityComparer.Instance);
-        foreach (var (client, after) in transaction.AfterState!)
+        foreach (var (client, before) in transaction.ChangedClientsAtEnd!)
         {
-            long before = transaction.BeforeState.GetValueOrDefault(client);
-            if (after == before)
-            {
-                continue;
-            }
             var structs = store.Clients[client];
-            for (int i = StructStore.FindIndex(structs, before); i < structs.Count; i++)
+            for (int i = structs.FindIndex(before); i < structs.Count; i++)
             {
                 if (structs[i] is Item { Deleted: false, Content: ContentFormat, Parent: YText t } && needFullSet.Add(t))
                 {
@@ -171,7 +166,7 @@ internal static class TextCleanup
         });
     }
 
-    private static void ForEachStruct(YTransaction transaction, List<StructBase> structs, long clockStart, long length, Action<StructBase> action)
+    private static void ForEachStruct(YTransaction transaction, StructList structs, long clockStart, long length, Action<StructBase> action)
     {
         if (length == 0)
         {
@@ -192,9 +187,9 @@ internal static class TextCleanup
         while (index < structs.Count && structs[index].Clock < clockEnd);
     }
 
-    private static int FindIndexCleanStart(YTransaction transaction, List<StructBase> structs, long clock)
+    private static int FindIndexCleanStart(YTransaction transaction, StructList structs, long clock)
     {
-        int index = StructStore.FindIndex(structs, clock);
+        int index = structs.FindIndex(clock);
         var s = structs[index];
         if (s.Clock < clock && s is Item item)
         {

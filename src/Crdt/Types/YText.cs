@@ -66,7 +66,13 @@ public partial class YText : YType
         {
             return;
         }
-        Transact(tr =>
+        var doc = RequireDoc();
+        if (attributes is null && !HasFormatting)
+        {
+            doc.Transact(tr => InsertPlain(tr, index, new ContentString(text)));
+            return;
+        }
+        doc.Transact(tr =>
         {
             var pos = FindPosition(tr, index, attributes is null);
             var attrs = attributes is null ? new Dictionary<string, object?>(pos.CurrentAttributes) : new Dictionary<string, object?>(attributes);
@@ -98,6 +104,11 @@ public partial class YText : YType
             return;
         }
         CheckRange(index, length, LengthInternal);
+        if (!HasFormatting)
+        {
+            Transact(tr => ListOps.Delete(tr, this, index, length));
+            return;
+        }
         Transact(tr => DeleteText(tr, FindPosition(tr, index, true), length));
     }
 
@@ -128,7 +139,7 @@ public partial class YText : YType
         {
             if (!n.Deleted && n.Content is ContentString s)
             {
-                sb.Append(s.Text);
+                sb.Append(s.Span);
             }
         }
         return sb.ToString();
@@ -160,7 +171,7 @@ public partial class YText : YType
             switch (n.Content)
             {
                 case ContentString s:
-                    sb.Append(s.Text);
+                    sb.Append(s.Span);
                     break;
                 case ContentEmbed or ContentType:
                     PackString();
@@ -221,6 +232,34 @@ public partial class YText : YType
             pos.Right = r.Right;
         }
         return pos;
+    }
+
+    /// <summary>
+    /// Insert into text that has no formatting: after the unit before <paramref name="index"/>
+    /// and past any tombstones there (text, unlike arrays, goes after deleted items).
+    /// </summary>
+    private void InsertPlain(YTransaction transaction, int index, ItemContent content)
+    {
+        CheckRange(index, 0, LengthInternal);
+        Item? left = null;
+        Item? right = Start;
+        if (index > 0)
+        {
+            left = FindItemAt(index - 1, out int start);
+            int end = index - start;
+            if (end < left.Length)
+            {
+                transaction.Doc.Store.GetItemCleanStart(transaction, new Id(left.Client, left.Clock + end));
+            }
+            right = left.Right;
+        }
+        while (right is { Deleted: true })
+        {
+            left = right;
+            right = right.Right;
+        }
+        var item = ListOps.NewItem(transaction, transaction.Doc, this, left, right, null, content);
+        SetMarker(item, index);
     }
 
     private void InsertContent(YTransaction transaction, TextPosition pos, ItemContent content, Dictionary<string, object?> attributes)

@@ -17,6 +17,9 @@ public abstract class YType
     internal int LengthInternal;
     internal YDoc? DocInternal;
 
+    /// <summary>The last transaction that recorded this type as changed (dedupes the list cheaply).</summary>
+    internal YTransaction? LastChangedBy;
+
     // One cached (item, index) position: local edits are usually near the previous one, so
     // walking from here is short. Any change we do not account for drops it.
     private Item? _markerItem;

@@ -56,7 +56,7 @@ internal sealed class ContentType(YType type) : ItemContent
 
     public override void Delete(YTransaction transaction)
     {
-        long BeforeClock(long client) => transaction.BeforeState.GetValueOrDefault(client);
+        long BeforeClock(long client) => transaction.GetBeforeState(client);
         for (var item = Type.Start; item is not null; item = item.Right)
         {
             if (!item.Deleted)
@@ -80,7 +80,6 @@ internal sealed class ContentType(YType type) : ItemContent
                 transaction.MergeStructs.Add(item);
             }
         }
-        transaction.Changed.Remove(Type);
     }
 
     public override void Gc(StructStore store)

@@ -82,7 +82,7 @@ internal sealed class Item : StructBase
         MarkDeleted();
         parent.InvalidateMarker();
         transaction.DeleteSet.Add(Client, Clock, Length);
-        transaction.AddChangedType(parent, ParentSub);
+        transaction.AddChangedType(parent);
         Content.Delete(transaction);
     }
 

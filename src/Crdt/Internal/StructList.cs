@@ -1,0 +1,308 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using CrdtCollab.Crdt.Internal.Structs;
+
+namespace CrdtCollab.Crdt.Internal;
+
+/// <summary>
+/// One client's structs ordered by clock, stored in chunks of at most 256. A split inserts a
+/// struct right after the one it cuts — anywhere in clock order, unrelated to the previous
+/// edit — so a flat list would shift up to every entry (each a reference behind a GC write
+/// barrier) on every split. Here an insert or removal shifts one chunk, and global indices
+/// come from a Fenwick tree over chunk sizes (O(log chunks)). The chunk used last is cached
+/// because consecutive accesses are almost always neighbours.
+/// </summary>
+internal sealed class StructList
+{
+    private const int ChunkCapacity = 256;
+
+    private sealed class Chunk
+    {
+        public readonly StructBase[] Items = new StructBase[ChunkCapacity];
+        public int Count;
+    }
+
+    private Chunk[] _chunks = [new Chunk()];
+    private int _chunkCount = 1;
+
+    // Fenwick tree over chunk counts (1-based, size = _chunks.Length).
+    private int[] _tree = new int[2];
+    private int _count;
+
+    private int _cursor;
+    private int _cursorStart;
+
+    public int Count => _count;
+
+    public StructBase this[int index]
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get
+        {
+            var c = _chunks[_cursor];
+            int off = index - _cursorStart;
+            if ((uint)off < (uint)c.Count)
+            {
+                return c.Items[off];
+            }
+            return GetSlow(index);
+        }
+        set
+        {
+            int ci = Locate(index, out int start);
+            _chunks[ci].Items[index - start] = value;
+        }
+    }
+
+    private StructBase GetSlow(int index)
+    {
+        int ci = Locate(index, out int start);
+        return _chunks[ci].Items[index - start];
+    }
+
+    public StructBase Last
+    {
+        get
+        {
+            var c = _chunks[_chunkCount - 1];
+            return c.Items[c.Count - 1];
+        }
+    }
+
+    public void Add(StructBase s)
+    {
+        var last = _chunks[_chunkCount - 1];
+        if (last.Count == ChunkCapacity)
+        {
+            InsertChunk(_chunkCount, new Chunk());
+            last = _chunks[_chunkCount - 1];
+        }
+        last.Items[last.Count++] = s;
+        TreeAdd(_chunkCount - 1, 1);
+        _count++;
+    }
+
+    public void Insert(int index, StructBase s)
+    {
+        if (index == _count)
+        {
+            Add(s);
+            return;
+        }
+        int ci = Locate(index, out int start);
+        var c = _chunks[ci];
+        int off = index - start;
+        if (c.Count == ChunkCapacity)
+        {
+            // Split the full chunk in half, then insert into the half that holds the index.
+            var right = new Chunk();
+            const int half = ChunkCapacity / 2;
+            Array.Copy(c.Items, half, right.Items, 0, ChunkCapacity - half);
+            Array.Clear(c.Items, half, ChunkCapacity - half);
+            right.Count = ChunkCapacity - half;
+            c.Count = half;
+            InsertChunk(ci + 1, right);
+            if (off > half)
+            {
+                ci++;
+                c = right;
+                off -= half;
+                start += half;
+            }
+        }
+        Array.Copy(c.Items, off, c.Items, off + 1, c.Count - off);
+        c.Items[off] = s;
+        c.Count++;
+        TreeAdd(ci, 1);
+        _count++;
+        _cursor = ci;
+        _cursorStart = start;
+    }
+
+    public void RemoveRange(int index, int count)
+    {
+        while (count > 0)
+        {
+            int ci = Locate(index, out int start);
+            var c = _chunks[ci];
+            int off = index - start;
+            int n = Math.Min(count, c.Count - off);
+            Array.Copy(c.Items, off + n, c.Items, off, c.Count - off - n);
+            c.Count -= n;
+            Array.Clear(c.Items, c.Count, n);
+            _count -= n;
+            count -= n;
+            if (c.Count == 0 && _chunkCount > 1)
+            {
+                RemoveChunk(ci);
+            }
+            else
+            {
+                TreeAdd(ci, -n);
+            }
+            _cursor = 0;
+            _cursorStart = 0;
+        }
+    }
+
+    /// <summary>The chunk holding <paramref name="index"/> and the global index of its first entry.</summary>
+    private int Locate(int index, out int start)
+    {
+        var cur = _chunks[_cursor];
+        if (index >= _cursorStart && index < _cursorStart + cur.Count)
+        {
+            start = _cursorStart;
+            return _cursor;
+        }
+        // Fenwick descent: the largest prefix of whole chunks whose size is <= index.
+        int pos = 0;
+        int remaining = index;
+        for (int step = BitOperations.RoundUpToPowerOf2((uint)_tree.Length) is var p ? (int)(p >> 1) : 0; step > 0; step >>= 1)
+        {
+            int next = pos + step;
+            if (next < _tree.Length && _tree[next] <= remaining)
+            {
+                pos = next;
+                remaining -= _tree[next];
+            }
+        }
+        int ci = Math.Min(pos, _chunkCount - 1);
+        start = index - remaining;
+        if (ci != pos)
+        {
+            start = PrefixCount(ci);
+        }
+        _cursor = ci;
+        _cursorStart = start;
+        return ci;
+    }
+
+    private int PrefixCount(int chunkIndex)
+    {
+        int sum = 0;
+        for (int i = chunkIndex; i > 0; i -= i & -i)
+        {
+            sum += _tree[i];
+        }
+        return sum;
+    }
+
+    private void TreeAdd(int chunkIndex, int delta)
+    {
+        for (int i = chunkIndex + 1; i < _tree.Length; i += i & -i)
+        {
+            _tree[i] += delta;
+        }
+    }
+
+    private void InsertChunk(int at, Chunk chunk)
+    {
+        if (_chunkCount == _chunks.Length)
+        {
+            Array.Resize(ref _chunks, _chunks.Length * 2);
+        }
+        Array.Copy(_chunks, at, _chunks, at + 1, _chunkCount - at);
+        _chunks[at] = chunk;
+        _chunkCount++;
+        RebuildTree();
+    }
+
+    private void RemoveChunk(int at)
+    {
+        Array.Copy(_chunks, at + 1, _chunks, at, _chunkCount - at - 1);
+        _chunkCount--;
+        _chunks[_chunkCount] = null!;
+        RebuildTree();
+    }
+
+    /// <summary>Rebuilds the Fenwick tree in O(chunks); needed only when chunks are added or removed.</summary>
+    private void RebuildTree()
+    {
+        int size = _chunks.Length + 1;
+        if (_tree.Length != size)
+        {
+            _tree = new int[size];
+        }
+        else
+        {
+            Array.Clear(_tree);
+        }
+        for (int j = 1; j < size; j++)
+        {
+            // Every node must pass its sum up, including nodes past the last chunk.
+            if (j <= _chunkCount)
+            {
+                _tree[j] += _chunks[j - 1].Count;
+            }
+            int parent = j + (j & -j);
+            if (parent < size)
+            {
+                _tree[parent] += _tree[j];
+            }
+        }
+        _cursor = 0;
+        _cursorStart = 0;
+    }
+
+    /// <summary>Index of the struct containing <paramref name="clock"/>.</summary>
+    public int FindIndex(long clock)
+    {
+        // Chunks are in clock order: find the last chunk whose first struct starts at or before clock.
+        int lo = 0;
+        int hi = _chunkCount - 1;
+        var cur = _chunks[_cursor];
+        if (cur.Count > 0 && cur.Items[0].Clock <= clock && (_cursor == _chunkCount - 1 || _chunks[_cursor + 1].Items[0].Clock > clock))
+        {
+            lo = _cursor;
+        }
+        else
+        {
+            while (lo < hi)
+            {
+                int mid = (lo + hi + 1) >> 1;
+                if (_chunks[mid].Items[0].Clock <= clock)
+                {
+                    lo = mid;
+                }
+                else
+                {
+                    hi = mid - 1;
+                }
+            }
+        }
+        var c = _chunks[lo];
+        int left = 0;
+        int right = c.Count - 1;
+        while (left <= right)
+        {
+            int m = (left + right) >> 1;
+            var s = c.Items[m];
+            if (s.Clock <= clock)
+            {
+                if (clock < s.Clock + s.Length)
+                {
+                    int start = lo == _cursor ? _cursorStart : PrefixCount(lo);
+                    _cursor = lo;
+                    _cursorStart = start;
+                    return start + m;
+                }
+                left = m + 1;
+            }
+            else
+            {
+                right = m - 1;
+            }
+        }
+        throw new InvalidOperationException($"clock {clock} is not in the store");
+    }
+
+    public static StructList From(IEnumerable<StructBase> structs)
+    {
+        var list = new StructList();
+        foreach (var s in structs)
+        {
+            list.Add(s);
+        }
+        return list;
+    }
+}
