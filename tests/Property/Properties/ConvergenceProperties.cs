@@ -31,7 +31,7 @@ public sealed class ConvergenceProperties
 
     [Fact]
     public void Shuffled_delivery_of_a_sessions_updates_converges_to_the_in_order_result() =>
-        Check.One(PropConfig.Quick(120), Prop.ForAll(OutOfOrderCases(), c =>
+        Check.One(PropConfig.Quick(120), Prop.ForAll(SessionCase.Arbitrary(maxReplicas: 3, maxSteps: 40), c =>
         {
             var run = new SessionRunner(c.Session).RunSteps();
             var log = run.Log.Select(s => s.Update).ToList();
@@ -52,7 +52,17 @@ public sealed class ConvergenceProperties
             var partial = DocState.Of(shuffled.Doc);
             var fresh = new Peer(c.Session.Gc, 999_999_003);
             fresh.Receive(partial.Update);
-            Check2.Same(partial, DocState.Of(fresh.Doc), $"fresh doc fed the state of the doc that received {cut} shuffled updates", bytes: false);
+            string what = $"fresh doc fed the state of the doc that received {cut} shuffled updates";
+            if (Check2.HasPending(shuffled.Doc))
+            {
+                // Receiving the pending part in one piece can integrate structs that the doc
+                // itself keeps pending (KnownYjsBehaviourTests), so only "knows at least as much".
+                Check2.StateVectorCovers(fresh.Doc.EncodeStateVector(), partial.StateVector, what);
+            }
+            else
+            {
+                Check2.Same(partial, DocState.Of(fresh.Doc), what, bytes: false);
+            }
 
             for (int i = cut; i < log.Count; i++)
             {
@@ -64,23 +74,4 @@ public sealed class ConvergenceProperties
             Check2.Same(expected, DocState.Of(shuffled.Doc), "shuffled delivery vs in-order delivery");
             Check2.Same(expected, DocState.Of(fresh.Doc), "fresh doc (partial state, then the rest) vs in-order delivery");
         }));
-
-    /// <summary>A session, a permutation of its updates (as sort keys) and where to snapshot.</summary>
-    public sealed record OutOfOrderCase(Session Session, IReadOnlyList<int> Keys, int Cut)
-    {
-        public int[] Order(int n) => Enumerable.Range(0, n).OrderBy(i => i < Keys.Count ? Keys[i] : i).ThenBy(i => i).ToArray();
-
-        public override string ToString() => $"{Session}\n  order keys: [{string.Join(", ", Keys)}], cut: {Cut}";
-    }
-
-    private static Arbitrary<OutOfOrderCase> OutOfOrderCases()
-    {
-        var gen = from s in ScriptGen.Session(gc: true, maxReplicas: 3, maxSteps: 40).SelectMany(s => Gen.Elements(true, false).Select(gc => s with { Gc = gc }))
-                  from keys in Gen.Choose(0, 1000).ArrayOf(40)
-                  from cut in Gen.Choose(0, 1000)
-                  select new OutOfOrderCase(s, keys, cut);
-        return Arb.From(gen, c =>
-            ScriptGen.Shrink(c.Session).Select(s => c with { Session = s })
-                .Concat(c.Keys.Any(k => k != 0) ? [c with { Keys = c.Keys.Select(_ => 0).ToList() }] : []));
-    }
 }

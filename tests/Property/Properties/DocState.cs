@@ -82,6 +82,29 @@ internal static class Check2
         }
     }
 
+    /// <summary>
+    /// Whether the document holds pending structs or deletes, seen through the public API only:
+    /// its state update then carries structs or deleted ranges beyond its own state vector.
+    /// </summary>
+    public static bool HasPending(YDoc doc)
+    {
+        var sv = YUpdate.DecodeStateVector(doc.EncodeStateVector());
+        var s = UpdateSkeleton.Read(doc.EncodeStateAsUpdate());
+        long State(long client) => sv.TryGetValue(client, out var v) ? v : 0;
+        return s.Structs.Any(x => x.Clock + x.Length > State(x.Client))
+            || s.DeleteSet.Any(kv => kv.Value.Any(r => r.Clock + r.Len > State(kv.Key)));
+    }
+
+    /// <summary>Fails unless every client's clock in <paramref name="lower"/> is at most its clock in <paramref name="upper"/>.</summary>
+    public static void StateVectorCovers(byte[] upper, byte[] lower, string what)
+    {
+        var up = YUpdate.DecodeStateVector(upper);
+        foreach (var (client, clock) in YUpdate.DecodeStateVector(lower))
+        {
+            True(up.TryGetValue(client, out var c) && c >= clock, $"{what}: state vector {Hex(upper)} does not cover {Hex(lower)} (client {client})");
+        }
+    }
+
     public static string Hex(byte[] bytes) => Convert.ToHexString(bytes).ToLowerInvariant();
 
     /// <summary>The number of struct runs an update starts with (its first varUint).</summary>

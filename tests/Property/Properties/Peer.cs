@@ -11,8 +11,14 @@ public sealed class Peer
     private int _sent;
 
     public Peer(bool gc, long client)
+        : this(SessionRunner.NewDoc(gc, client))
     {
-        Doc = SessionRunner.NewDoc(gc, client);
+    }
+
+    /// <summary>Wraps an existing document; only updates it produces from now on count as its own.</summary>
+    public Peer(YDoc doc)
+    {
+        Doc = doc;
         Doc.UpdateV1 += (_, e) =>
         {
             if (!ReferenceEquals(e.Origin, SessionRunner.NetOrigin))

@@ -25,11 +25,30 @@ internal sealed class UpdateSkeleton
 
     public string DeleteSetText => string.Join("; ", DeleteSet.Reverse().Select(kv => $"{kv.Key}: " + string.Join(" ", kv.Value.Select(r => $"[{r.Clock},+{r.Len})"))));
 
-    /// <summary>The struct lines with the string content of deleted items normalised as described above.</summary>
+    /// <summary>
+    /// The struct lines with the two differences yjs itself leaves between converged replicas
+    /// smoothed out: surrogate halves in deleted strings (above), and how a run of GC structs is
+    /// cut. A replica that deleted a nested type's child in one transaction and GC-ed the child's
+    /// item in a later one (when the parent type went) keeps two adjacent GC structs, because the
+    /// later merge pass only looks at the ranges that transaction deleted; a replica that saw
+    /// both deletions at once has one GC. The same clocks are GC on both.
+    /// </summary>
     public string Normalised()
     {
         var sb = new StringBuilder();
+        var structs = new List<(long Client, long Clock, long Length, string Line)>();
         foreach (var s in Structs)
+        {
+            if (s.Line == "GC" && structs.Count > 0 && structs[^1] is { Line: "GC" } prev && prev.Client == s.Client && prev.Clock + prev.Length == s.Clock)
+            {
+                structs[^1] = prev with { Length = prev.Length + s.Length };
+            }
+            else
+            {
+                structs.Add(s);
+            }
+        }
+        foreach (var s in structs)
         {
             bool deleted = DeleteSet.TryGetValue(s.Client, out var ranges) && ranges.Any(r => r.Clock <= s.Clock && s.Clock < r.Clock + r.Len);
             string line = deleted ? new string(s.Line.Select(c => char.IsSurrogate(c) ? '\ufffd' : c).ToArray()) : s.Line;
