@@ -15,7 +15,10 @@ internal sealed class AppendBatch
     private readonly long[] _expected;
     private readonly string?[] _tenant;
     private readonly string?[] _project;
+    private readonly int[] _count;
     private readonly int[] _eventRequest;
+    private readonly int[] _eventIndex;
+    private readonly Guid[] _eventStream;
     private readonly string[] _type;
     private readonly byte[][] _payload;
     private readonly Guid?[] _update;
@@ -32,7 +35,10 @@ internal sealed class AppendBatch
         _expected = new long[requests.Count];
         _tenant = new string?[requests.Count];
         _project = new string?[requests.Count];
+        _count = new int[requests.Count];
         _eventRequest = new int[eventCount];
+        _eventIndex = new int[eventCount];
+        _eventStream = new Guid[eventCount];
         _type = new string[eventCount];
         _payload = new byte[eventCount][];
         _update = new Guid?[eventCount];
@@ -119,9 +125,13 @@ internal sealed class AppendBatch
             _expected[r] = request.ExpectedVersion.Value;
             _tenant[r] = request.TenantId;
             _project[r] = request.ProjectId;
+            _count[r] = request.Events.Count;
+            var k = 0;
             foreach (var e in request.Events)
             {
                 _eventRequest[i] = r + 1;
+                _eventIndex[i] = ++k;
+                _eventStream[i] = request.StreamId;
                 _type[i] = e.EventType;
                 _payload[i] = e.Payload;
                 _update[i] = e.UpdateId;
@@ -142,15 +152,18 @@ internal sealed class AppendBatch
     public NpgsqlCommand CreateCommand(string schema, NpgsqlConnection connection, NpgsqlTransaction? transaction, DateTimeOffset timestamp)
     {
         var command = new NpgsqlCommand(
-            $"SELECT ord, stream_version, global_position, duplicate FROM {schema}.append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+            $"SELECT req, k, version, global_position, duplicate FROM {schema}.append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
             connection,
             transaction);
         var p = command.Parameters;
         p.Add(new NpgsqlParameter { Value = _stream, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
         p.Add(new NpgsqlParameter { Value = _expected, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+        p.Add(new NpgsqlParameter { Value = _count, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
         p.Add(new NpgsqlParameter { Value = _tenant, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         p.Add(new NpgsqlParameter { Value = _project, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         p.Add(new NpgsqlParameter { Value = _eventRequest, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+        p.Add(new NpgsqlParameter { Value = _eventIndex, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+        p.Add(new NpgsqlParameter { Value = _eventStream, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
         p.Add(new NpgsqlParameter { Value = _type, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         p.Add(new NpgsqlParameter { Value = _payload, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
         p.Add(new NpgsqlParameter { Value = _update, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
@@ -162,25 +175,42 @@ internal sealed class AppendBatch
         return command;
     }
 
-    /// <summary>Reads the function's rows into per-event arrays (index = event ordinal - 1).</summary>
+    /// <summary>
+    /// Reads the function's rows into per-event arrays. A new request comes back as one row (its
+    /// events got consecutive versions and positions); a retried one as one row per event.
+    /// </summary>
     public async Task<Outcome> ReadOutcomeAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
     {
         var versions = new long[EventCount];
         var positions = new long[EventCount];
         var duplicate = new bool[EventCount];
-        var seen = 0;
+        var filled = 0;
         while (await reader.ReadAsync(cancellationToken))
         {
-            var ord = reader.GetInt32(0) - 1;
-            versions[ord] = reader.GetInt64(1);
-            positions[ord] = reader.GetInt64(2);
-            duplicate[ord] = reader.GetBoolean(3);
-            seen++;
+            var r = reader.GetInt32(0) - 1;
+            var k = reader.GetInt32(1) - 1;
+            var version = reader.GetInt64(2);
+            var position = reader.GetInt64(3);
+            if (reader.GetBoolean(4))
+            {
+                var i = _firstEvent[r] + k;
+                versions[i] = version;
+                positions[i] = position;
+                duplicate[i] = true;
+                filled++;
+                continue;
+            }
+            for (var i = _firstEvent[r]; i < _firstEvent[r + 1]; i++)
+            {
+                versions[i] = version++;
+                positions[i] = position++;
+                filled++;
+            }
         }
-        if (seen != EventCount)
+        if (filled != EventCount)
         {
             // Only possible if stored rows vanished under a retry; never return half an answer.
-            throw new InvalidOperationException($"append_events returned {seen} rows for {EventCount} events.");
+            throw new InvalidOperationException($"append_events accounted for {filled} of {EventCount} events.");
         }
         return new Outcome(versions, positions, duplicate);
     }

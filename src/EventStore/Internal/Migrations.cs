@@ -45,7 +45,8 @@ internal static class Migrations
                 CONSTRAINT events_stream_version_key UNIQUE (stream_id, stream_version)
             );
 
-            CREATE UNIQUE INDEX events_update_id_key ON {s}.events (stream_id, update_id) WHERE update_id IS NOT NULL;
+            -- update_id leads so a whole batch's ids can be probed with one "= ANY" index scan.
+            CREATE UNIQUE INDEX events_update_id_key ON {s}.events (update_id, stream_id) WHERE update_id IS NOT NULL;
 
             CREATE TABLE {s}.projection_checkpoints (
                 name        text        PRIMARY KEY,
@@ -62,23 +63,28 @@ internal static class Migrations
             );
 
             -- One call appends a whole batch: one round trip, one statement, one transaction.
-            -- Arrays per request: r_*; arrays per event: e_*, with e_req the 1-based request index.
-            -- Returns, per event ordinal, its stream version and global position.
+            -- Arrays per request: r_*. Arrays per event: e_*, where e_req is the 1-based request
+            -- index and e_k the 1-based index within the request (a request's events are contiguous).
+            -- Returns one row per new request: its first event's stream version and global position
+            -- (the rest follow consecutively, k = 1); and for a retried request one row per event
+            -- (k = index in the request) with the stored version and position.
             CREATE FUNCTION {s}.append_events(
-                r_stream uuid[], r_expected bigint[], r_tenant text[], r_project text[],
-                e_req int[], e_type text[], e_payload bytea[], e_update uuid[], e_user text[],
-                e_client bigint[], e_correlation uuid[], e_causation uuid[], p_ts timestamptz)
-            RETURNS TABLE (ord int, stream_version bigint, global_position bigint, duplicate boolean)
+                r_stream uuid[], r_expected bigint[], r_count int[], r_tenant text[], r_project text[],
+                e_req int[], e_k int[], e_stream uuid[], e_type text[], e_payload bytea[], e_update uuid[],
+                e_user text[], e_client bigint[], e_correlation uuid[], e_causation uuid[], p_ts timestamptz)
+            RETURNS TABLE (req int, k int, version bigint, global_position bigint, duplicate boolean)
             LANGUAGE plpgsql AS $fn$
             #variable_conflict use_column
             DECLARE
                 v_key int;
+                v_any_dup boolean := false;
                 v_dup boolean[] := ARRAY[]::boolean[];
                 v_bad int;
                 v_start bigint[];
-                v_conflict record;
-                v_total int;
+                v_total bigint;
+                v_conflict int;
                 v_first bigint := 0;
+                v_updated bigint;
             BEGIN
                 -- 1. Per-stream locks, in key order so concurrent batches cannot deadlock. Advisory
                 --    locks need no transaction id, which keeps the xid unassigned until step 4.
@@ -86,43 +92,43 @@ internal static class Migrations
                     PERFORM pg_advisory_xact_lock({streamNamespace}, v_key);
                 END LOOP;
 
-                -- 2. Idempotency: a request whose update ids are all stored is a retry.
-                IF EXISTS (SELECT 1 FROM unnest(e_update) u WHERE u IS NOT NULL) THEN
+                -- 2. Idempotency: a request whose update ids are all stored is a retry. One probe of
+                --    the index first; the per-request accounting only runs when something matched.
+                IF EXISTS (SELECT 1 FROM {s}.events WHERE update_id = ANY (e_update)) THEN
+                    v_any_dup := true;
                     SELECT array_agg(p.found = p.n ORDER BY p.req),
                            min(p.req) FILTER (WHERE p.found > 0 AND p.found < p.n)
                       INTO v_dup, v_bad
                       FROM (SELECT e.req, count(*) AS n, count(x.global_position) AS found
-                              FROM unnest(e_req, e_update) AS e(req, upd)
-                              LEFT JOIN {s}.events x ON x.stream_id = r_stream[e.req] AND x.update_id = e.upd
+                              FROM unnest(e_req, e_stream, e_update) AS e(req, stream, upd)
+                              LEFT JOIN (SELECT stream_id, update_id, global_position FROM {s}.events
+                                          WHERE update_id = ANY (e_update)) x
+                                     ON x.update_id = e.upd AND x.stream_id = e.stream
                              GROUP BY e.req) p;
                     IF v_bad IS NOT NULL THEN
                         RAISE EXCEPTION 'idempotency conflict' USING ERRCODE = 'CS002', DETAIL = r_stream[v_bad]::text;
                     END IF;
                 END IF;
 
-                -- 3. Version check, before any position is taken. Several requests to one stream
-                --    in a batch chain: each starts where the previous one ended.
-                SELECT array_agg(q.actual ORDER BY q.idx) INTO v_start
-                  FROM (SELECT r.idx,
-                               CASE WHEN coalesce(v_dup[r.idx::int], false) THEN NULL ELSE
-                               coalesce(st.version, 0) + coalesce(sum(c.n) FILTER (WHERE NOT coalesce(v_dup[r.idx::int], false))
-                                   OVER (PARTITION BY r.stream ORDER BY r.idx ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)
+                -- 3. Version check, before any position is taken. Several requests to one stream in
+                --    a batch chain: each starts where the previous (non-retry) one ended.
+                SELECT array_agg(q.actual ORDER BY q.idx),
+                       coalesce(sum(q.n) FILTER (WHERE q.actual IS NOT NULL), 0),
+                       min(q.idx) FILTER (WHERE q.actual IS NOT NULL
+                           AND NOT (q.expected = -1 OR (q.expected = -2 AND q.actual = 0) OR q.expected = q.actual))
+                  INTO v_start, v_total, v_conflict
+                  FROM (SELECT r.idx, r.n, r.expected,
+                               CASE WHEN r.dup THEN NULL ELSE
+                                   coalesce(st.version, 0) + coalesce(sum(r.n) FILTER (WHERE NOT r.dup) OVER (
+                                       PARTITION BY r.stream ORDER BY r.idx ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)
                                END AS actual
-                          FROM unnest(r_stream) WITH ORDINALITY AS r(stream, idx)
-                          JOIN (SELECT req, count(*) AS n FROM unnest(e_req) AS req GROUP BY req) c ON c.req = r.idx
+                          FROM (SELECT x.stream, x.expected, x.n, x.idx::int AS idx, coalesce(v_dup[x.idx::int], false) AS dup
+                                  FROM unnest(r_stream, r_expected, r_count) WITH ORDINALITY AS x(stream, expected, n, idx)) r
                           LEFT JOIN {s}.streams st ON st.id = r.stream) q;
-
-                SELECT r.idx, r.stream, r.expected, v_start[r.idx::int] AS actual INTO v_conflict
-                  FROM unnest(r_stream, r_expected) WITH ORDINALITY AS r(stream, expected, idx)
-                 WHERE v_start[r.idx::int] IS NOT NULL
-                   AND NOT (r.expected = -1 OR (r.expected = -2 AND v_start[r.idx::int] = 0) OR r.expected = v_start[r.idx::int])
-                 ORDER BY r.idx LIMIT 1;
-                IF FOUND THEN
+                IF v_conflict IS NOT NULL THEN
                     RAISE EXCEPTION 'wrong expected version' USING ERRCODE = 'CS001',
-                        DETAIL = format('%s %s %s', v_conflict.stream, v_conflict.expected, v_conflict.actual);
+                        DETAIL = format('%s %s %s', r_stream[v_conflict], r_expected[v_conflict], v_start[v_conflict]);
                 END IF;
-
-                SELECT count(*) INTO v_total FROM unnest(e_req) AS req WHERE v_start[req] IS NOT NULL;
 
                 IF v_total > 0 THEN
                     -- 4. The ordering section. Taking the transaction id and the positions under one
@@ -143,39 +149,58 @@ internal static class Migrations
                     PERFORM pg_advisory_unlock({orderingKey});
 
                     -- 5. Write the events and the stream heads.
-                    INSERT INTO {s}.events (global_position, stream_id, stream_version, event_type, payload, created_at,
-                                            user_id, client_id, correlation_id, causation_id, update_id, tx_id)
-                    SELECT v_first + row_number() OVER (ORDER BY e.ord) - 1,
-                           r_stream[e.req],
-                           v_start[e.req] + row_number() OVER (PARTITION BY e.req ORDER BY e.ord),
-                           e.typ, e.payload, p_ts, e.usr, e.cli, e.corr, e.cause, e.upd, pg_current_xact_id()
-                      FROM unnest(e_req, e_type, e_payload, e_update, e_user, e_client, e_correlation, e_causation)
-                           WITH ORDINALITY AS e(req, typ, payload, upd, usr, cli, corr, cause, ord)
-                     WHERE v_start[e.req] IS NOT NULL;
+                    IF v_any_dup THEN
+                        INSERT INTO {s}.events (global_position, stream_id, stream_version, event_type, payload, created_at,
+                                                user_id, client_id, correlation_id, causation_id, update_id, tx_id)
+                        SELECT v_first + row_number() OVER (ORDER BY e.ord) - 1, e.stream, v_start[e.req] + e.k,
+                               e.typ, e.payload, p_ts, e.usr, e.cli, e.corr, e.cause, e.upd, pg_current_xact_id()
+                          FROM unnest(e_req, e_k, e_stream, e_type, e_payload, e_update, e_user, e_client, e_correlation, e_causation)
+                               WITH ORDINALITY AS e(req, k, stream, typ, payload, upd, usr, cli, corr, cause, ord)
+                         WHERE v_start[e.req] IS NOT NULL;
+                    ELSE
+                        -- No retries in the batch: positions follow the event order directly.
+                        INSERT INTO {s}.events (global_position, stream_id, stream_version, event_type, payload, created_at,
+                                                user_id, client_id, correlation_id, causation_id, update_id, tx_id)
+                        SELECT v_first + e.ord - 1, e.stream, v_start[e.req] + e.k,
+                               e.typ, e.payload, p_ts, e.usr, e.cli, e.corr, e.cause, e.upd, pg_current_xact_id()
+                          FROM unnest(e_req, e_k, e_stream, e_type, e_payload, e_update, e_user, e_client, e_correlation, e_causation)
+                               WITH ORDINALITY AS e(req, k, stream, typ, payload, upd, usr, cli, corr, cause, ord);
+                    END IF;
 
-                    INSERT INTO {s}.streams AS st (id, version, tenant_id, project_id, created_at, updated_at)
-                    SELECT r.stream, max(v_start[r.idx::int] + c.n), min(r.tenant), min(r.project), p_ts, p_ts
-                      FROM unnest(r_stream, r_tenant, r_project) WITH ORDINALITY AS r(stream, tenant, project, idx)
-                      JOIN (SELECT req, count(*) AS n FROM unnest(e_req) AS req GROUP BY req) c ON c.req = r.idx
-                     WHERE v_start[r.idx::int] IS NOT NULL
-                     GROUP BY r.stream
-                    ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, updated_at = EXCLUDED.updated_at;
+                    -- Existing heads are updated in place; only streams the update missed are
+                    -- inserted (cheaper than INSERT ... ON CONFLICT's speculative insertion).
+                    UPDATE {s}.streams st SET version = h.version, updated_at = p_ts
+                      FROM (SELECT r.stream, max(v_start[r.idx::int] + r.n) AS version
+                              FROM unnest(r_stream, r_count) WITH ORDINALITY AS r(stream, n, idx)
+                             WHERE v_start[r.idx::int] IS NOT NULL
+                             GROUP BY r.stream) h
+                     WHERE st.id = h.stream;
+                    GET DIAGNOSTICS v_updated = ROW_COUNT;
+                    IF v_updated < (SELECT count(DISTINCT x) FROM unnest(r_stream) x) THEN
+                        INSERT INTO {s}.streams (id, version, tenant_id, project_id, created_at, updated_at)
+                        SELECT r.stream, max(v_start[r.idx::int] + r.n), min(r.tenant), min(r.project), p_ts, p_ts
+                          FROM unnest(r_stream, r_count, r_tenant, r_project) WITH ORDINALITY AS r(stream, n, tenant, project, idx)
+                         WHERE v_start[r.idx::int] IS NOT NULL
+                           AND NOT EXISTS (SELECT 1 FROM {s}.streams st WHERE st.id = r.stream)
+                         GROUP BY r.stream;
+                    END IF;
 
                     PERFORM pg_notify('{channel}', '');
                 END IF;
 
                 RETURN QUERY
-                    SELECT e.ord::int,
-                           v_start[e.req] + row_number() OVER (PARTITION BY e.req ORDER BY e.ord),
-                           v_first + row_number() OVER (ORDER BY e.ord) - 1,
+                    SELECT r.idx::int, 1, v_start[r.idx::int] + 1,
+                           v_first + coalesce(sum(r.n) OVER (ORDER BY r.idx ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0),
                            false
-                      FROM unnest(e_req) WITH ORDINALITY AS e(req, ord)
-                     WHERE v_start[e.req] IS NOT NULL
-                    UNION ALL
-                    SELECT e.ord::int, x.stream_version, x.global_position, true
-                      FROM unnest(e_req, e_update) WITH ORDINALITY AS e(req, upd, ord)
-                      JOIN {s}.events x ON x.stream_id = r_stream[e.req] AND x.update_id = e.upd
-                     WHERE v_start[e.req] IS NULL;
+                      FROM unnest(r_count) WITH ORDINALITY AS r(n, idx)
+                     WHERE v_start[r.idx::int] IS NOT NULL;
+                IF v_any_dup THEN
+                    RETURN QUERY
+                        SELECT e.req, e.k, x.stream_version, x.global_position, true
+                          FROM unnest(e_req, e_k, e_stream, e_update) AS e(req, k, stream, upd)
+                          JOIN {s}.events x ON x.update_id = e.upd AND x.stream_id = e.stream
+                         WHERE v_start[e.req] IS NULL;
+                END IF;
             END
             $fn$;
             """),
