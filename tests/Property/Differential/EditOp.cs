@@ -5,9 +5,6 @@ using CrdtCollab.Property.Tests.Oracle;
 
 namespace CrdtCollab.Property.Tests.Differential;
 
-/// <summary>Marker for "a new, empty shared type of this kind" inside generated values.</summary>
-public sealed record NewType(string Kind);
-
 /// <summary>
 /// One local edit, generated on the C# side and run either on a C# doc or (as the oracle's tagged
 /// JSON) on a yjs doc. <see cref="Path"/> is the root name then map keys / array indices.

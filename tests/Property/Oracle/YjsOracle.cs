@@ -356,6 +356,3 @@ public sealed class YjsOracle : IDisposable
         _process = null;
     }
 }
-
-/// <summary>One update a yjs doc emitted: <see cref="Remote"/> when its origin was the applied remote update, otherwise a local (e.g. formatting-cleanup) transaction.</summary>
-public sealed record EmittedUpdate(byte[] Update, bool Remote, bool Local);

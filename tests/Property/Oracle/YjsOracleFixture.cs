@@ -31,9 +31,3 @@ public sealed class YjsOracleFixture : IDisposable
         }
     }
 }
-
-[CollectionDefinition(Name)]
-public sealed class YjsCollection : ICollectionFixture<YjsOracleFixture>
-{
-    public const string Name = "yjs";
-}
