@@ -21,6 +21,13 @@ internal static class UpdateDecoder
 {
     private const int MinStructBytes = 2;
 
+    /// <summary>
+    /// Clocks are limited to 2^31−1 units per client (two billion characters typed by one
+    /// client): struct lengths, and the Skips that cover gaps, then always fit an int, and a
+    /// hostile update cannot declare a gap no merge could represent.
+    /// </summary>
+    public const long MaxClock = int.MaxValue;
+
     public static List<StructRun> ReadRuns(ref Lib0Reader reader)
     {
         int runCount = reader.ReadCount(3);
@@ -48,9 +55,9 @@ internal static class UpdateDecoder
                         s = ReadItem(ref reader, client, clock, info, at);
                         break;
                 }
-                if (s.Clock + s.Length > Lib0Reader.MaxSafeInteger)
+                if (s.Clock + s.Length > MaxClock)
                 {
-                    ThrowHelper.Format("clock range ends beyond 2^53-1", at);
+                    ThrowHelper.Format($"clock range ends at {s.Clock + s.Length}, beyond the supported {MaxClock}", at);
                 }
                 structs.Add(s);
                 clock += s.Length;

@@ -108,8 +108,7 @@ internal static class UpdateMerger
         while (true)
         {
             cursors = cursors.Where(c => c.Current is not null).ToList();
-            // Stable sort: client descending, clock ascending, non-Skip before Skip.
-            cursors = [.. cursors.OrderBy(c => c, CursorOrder.Instance)];
+            V8Sort.Sort(cursors, CursorOrder.Compare);
             if (cursors.Count == 0)
             {
                 break;
@@ -240,22 +239,23 @@ internal static class UpdateMerger
         _ => throw new InvalidOperationException("unknown struct"),
     };
 
-    private sealed class CursorOrder : IComparer<Cursor>
+    /// <summary>
+    /// Yjs's comparator: client descending, clock ascending; at the same clock it answers −1
+    /// for any two structs of different kinds (unless the first is a Skip), which is not a
+    /// consistent order — so the result depends on V8's sort, which <see cref="V8Sort"/> mirrors.
+    /// </summary>
+    private static class CursorOrder
     {
-        public static readonly CursorOrder Instance = new();
-
-        public int Compare(Cursor? x, Cursor? y)
+        public static int Compare(Cursor x, Cursor y)
         {
-            var a = x!.Current!;
-            var b = y!.Current!;
+            var a = x.Current!;
+            var b = y.Current!;
             if (a.Client == b.Client)
             {
                 long clockDiff = a.Clock - b.Clock;
                 if (clockDiff == 0)
                 {
-                    bool aSkip = a is SkipStruct;
-                    bool bSkip = b is SkipStruct;
-                    return aSkip == bSkip ? 0 : aSkip ? 1 : -1;
+                    return a.GetType() == b.GetType() ? 0 : a is SkipStruct ? 1 : -1;
                 }
                 return clockDiff < 0 ? -1 : 1;
             }

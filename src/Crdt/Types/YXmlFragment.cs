@@ -71,7 +71,8 @@ public class YXmlFragment : YType
         var sb = new StringBuilder();
         foreach (var child in Children())
         {
-            sb.Append(child?.ToString());
+            // A hook is a map: JavaScript stringifies it as a plain object.
+            sb.Append(child is YXmlHook ? "[object Object]" : child?.ToString());
         }
         return sb.ToString();
     }
