@@ -204,6 +204,20 @@ internal static class Migrations
             END
             $fn$;
             """),
+            (2, $"""
+            -- Document versions: points in a stream worth returning to. The content is not copied:
+            -- it is rebuilt from the log (snapshot at or below the version plus events up to it).
+            CREATE TABLE {s}.document_versions (
+                id              bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                stream_id       uuid        NOT NULL,
+                stream_version  bigint      NOT NULL,
+                kind            text        NOT NULL CHECK (kind IN ('named', 'idle', 'count')),
+                name            text,
+                created_by      text,
+                created_at      timestamptz NOT NULL
+            );
+            CREATE INDEX document_versions_stream ON {s}.document_versions (stream_id, stream_version);
+            """),
         ];
     }
 }
