@@ -11,8 +11,9 @@ namespace CrdtCollab.Property.Tests.Differential;
 /// updates alike) is delivered to every other peer in random order, with delays and duplicates.
 /// Then: all peers must converge (canonical JSON, state vector); each peer's exact received
 /// sequence is replayed into a fresh C# doc and a fresh yjs doc, which must agree after every
-/// update (state bytes, state vector), at the end (JSON, cleanup updates, state against random
-/// state vectors), and with the live peer; doc-less merge/diff/sv-from-update must agree too.
+/// update (state bytes, state vector) and at the end (JSON, cleanup updates, state against random
+/// state vectors); each C# peer must match a yjs twin (same client id, same ops, same updates)
+/// update for update; doc-less merge/diff/sv-from-update must agree too.
 /// </summary>
 public sealed class DiffSession
 {
@@ -552,13 +553,9 @@ public sealed class DiffSession
                 Fail($"yjs replay of p{p.Index}'s sequence rejected step {err!["index"]} (u{p.Sequence[err["index"]!.GetValue<int>()]}): {(string?)err["error"]}");
             }
 
-            var jsState = YjsOracle.B64(js["state"]);
-            if (!_splitsSurrogates && !live[p.Index].State.AsSpan().SequenceEqual(jsState))
-            {
-                Fail($"p{p.Index} ({Side(p.Index)}) live state differs from a fresh yjs doc fed its sequence [{string.Join(" ", p.Sequence.Select(u => $"u{u}"))}]\n"
-                    + Diff($"live p{p.Index}", live[p.Index].State, "yjs replay", jsState));
-            }
-
+            // A live doc is not compared with the replay: even in yjs, the author of a sequence and a
+            // fresh doc fed it can end with different store granularity (e.g. adjacent GC structs
+            // left unmerged). The yjs twin of each C# peer covers the live doc instead.
             if (!_oracleOnly)
             {
                 CompareReplay($"replay of p{p.Index}'s sequence", seq, i => $"u{p.Sequence[i]} from p{_updates[p.Sequence[i]].Author} {Side(_updates[p.Sequence[i]].Author)}, {_updates[p.Sequence[i]].Kind}; sequence [{string.Join(" ", p.Sequence.Take(i + 1).Select(u => $"u{u}"))}]", js, svs);
