@@ -1,4 +1,3 @@
-using System.Globalization;
 using CrdtCollab.Crdt.Internal.Content;
 using CrdtCollab.Crdt.Internal.Lib0;
 
@@ -54,7 +53,7 @@ public sealed class YXmlElement : YXmlFragment
     public override string ToString()
     {
         var attrs = GetAttributes().OrderBy(kv => kv.Key, StringComparer.Ordinal)
-            .Select(kv => $"{kv.Key}=\"{Convert.ToString(kv.Value, CultureInfo.InvariantCulture)}\"");
+            .Select(kv => $"{kv.Key}=\"{JsText.ToJsString(kv.Value)}\"");
         string attrText = string.Join(' ', attrs);
         string name = NodeName.ToLowerInvariant();
         return $"<{name}{(attrText.Length > 0 ? " " + attrText : "")}>{base.ToString()}</{name}>";

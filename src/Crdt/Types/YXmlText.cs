@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using CrdtCollab.Crdt.Internal.Content;
 
@@ -17,23 +16,25 @@ public sealed class YXmlText : YText
         var sb = new StringBuilder();
         foreach (var op in ToDelta())
         {
-            var nodes = (op.Attributes ?? new Dictionary<string, object?>()).OrderBy(kv => kv.Key, StringComparer.Ordinal).ToList();
-            foreach (var (node, attrs) in nodes)
+            // Each attribute is a wrapping element; its value's for…in keys are the element's
+            // attributes (so a string value enumerates its characters, as in Yjs).
+            var nodes = (op.Attributes ?? new Dictionary<string, object?>())
+                .Select(kv => (Name: kv.Key, Attrs: JsText.ForIn(kv.Value).OrderBy(a => a.Key, StringComparer.Ordinal).ToList()))
+                .OrderBy(n => n.Name, StringComparer.Ordinal)
+                .ToList();
+            foreach (var (name, attrs) in nodes)
             {
-                sb.Append('<').Append(node);
-                if (attrs is IDictionary<string, object?> map)
+                sb.Append('<').Append(name);
+                foreach (var (key, value) in attrs)
                 {
-                    foreach (var (k, v) in map.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-                    {
-                        sb.Append(' ').Append(k).Append("=\"").Append(Convert.ToString(v, CultureInfo.InvariantCulture)).Append('"');
-                    }
+                    sb.Append(' ').Append(key).Append("=\"").Append(JsText.ToJsString(value)).Append('"');
                 }
                 sb.Append('>');
             }
-            sb.Append(op.Insert?.ToString());
+            sb.Append(JsText.ToJsString(op.Insert));
             for (int i = nodes.Count - 1; i >= 0; i--)
             {
-                sb.Append("</").Append(nodes[i].Key).Append('>');
+                sb.Append("</").Append(nodes[i].Name).Append('>');
             }
         }
         return sb.ToString();
