@@ -30,8 +30,11 @@ const DEFAULT_MAX_SECONDS = 60;
 const MIN_WARMUP_RUNS = 3;
 const MIN_WARMUP_MS = 1000;
 const MAX_WARMUP_RUNS = 30;
+const MIN_TIMED_REGION_MS = 200;
+const MAX_BATCH = 1000;
 // Memory is deterministic enough that three fresh processes give a stable median.
 const MEMORY_SAMPLES = 3;
+const SLOW_MEMORY_PROBE_MS = 20_000;
 
 function parseArgs(argv) {
   const args = { runs: DEFAULT_RUNS, traces: [], engines: [], maxSeconds: DEFAULT_MAX_SECONDS, out: path.join(HERE, 'results.json') };
@@ -89,12 +92,26 @@ function sha256OfAll(chunks) {
   return h.digest('hex');
 }
 
+// CPU time of the main JS thread, in ns, from the scheduler (ns resolution, unlike getrusage's
+// ticks). Wall-clock time on a shared 2-core machine swings several-fold with other load; the main
+// thread's own CPU time does not, and on a quiet machine it is close to wall time (V8's helper
+// threads run on the other core). Linux only; null elsewhere.
+const SCHEDSTAT = `/proc/self/task/${process.pid}/schedstat`;
+const HAVE_SCHEDSTAT = fs.existsSync(SCHEDSTAT);
+function threadCpuNs() {
+  if (!HAVE_SCHEDSTAT) return null;
+  return Number(fs.readFileSync(SCHEDSTAT, 'utf8').split(' ')[0]);
+}
+
 // No forced GC before a timed run: a full global.gc() right before made Yjs's `local` 2x slower
 // here (V8 shrinks the young generation and then pays for it in scavenges during the run).
 function timed(fn) {
+  const c0 = threadCpuNs();
   const t0 = performance.now();
   const value = fn();
-  return { ms: performance.now() - t0, value };
+  const ms = performance.now() - t0;
+  const c1 = threadCpuNs();
+  return { ms, cpuMs: c0 === null ? null : (c1 - c0) / 1e6, value };
 }
 
 function expectText(engine, handle, trace, what) {
@@ -115,15 +132,16 @@ async function runWorker({ engine: engineId, trace: traceName, measurement }, ru
   const engine = await loadEngine(engineId);
   const trace = loadTrace(traceName);
   const out = { engine: engineId, trace: traceName, measurement, runsRequested: runs };
-  let step;
+  // op() is the timed work; after(value) checks and frees its result, untimed.
+  let op;
+  let after = (value) => engine.free(value);
   let cleanup = () => {};
   switch (measurement) {
     case 'local':
-      step = () => {
-        const r = timed(() => engine.local(trace));
-        expectText(engine, r.value, trace, 'local');
-        engine.free(r.value);
-        return r.ms;
+      op = () => engine.local(trace);
+      after = (doc) => {
+        expectText(engine, doc, trace, 'local');
+        engine.free(doc);
       };
       break;
     case 'encode': {
@@ -131,7 +149,8 @@ async function runWorker({ engine: engineId, trace: traceName, measurement }, ru
       const bytes = engine.encode(doc);
       Object.assign(out, { bytes: bytes.length, sha256: sha256(bytes) });
       if (engine.encodeV2) out.bytesV2 = engine.encodeV2(doc).length;
-      step = () => timed(() => engine.encode(doc)).ms;
+      op = () => engine.encode(doc);
+      after = () => {};
       cleanup = () => engine.free(doc);
       break;
     }
@@ -139,11 +158,10 @@ async function runWorker({ engine: engineId, trace: traceName, measurement }, ru
       const doc = engine.local(trace);
       const bytes = engine.encode(doc);
       engine.free(doc);
-      step = () => {
-        const r = timed(() => engine.load(bytes));
-        expectText(engine, r.value, trace, 'load');
-        engine.free(r.value);
-        return r.ms;
+      op = () => engine.load(bytes);
+      after = (loaded) => {
+        expectText(engine, loaded, trace, 'load');
+        engine.free(loaded);
       };
       break;
     }
@@ -155,17 +173,28 @@ async function runWorker({ engine: engineId, trace: traceName, measurement }, ru
       let updateBytes = 0;
       for (const u of updates) updateBytes += u.length;
       Object.assign(out, { updates: updates.length, updateBytes, updatesSha256: sha256OfAll(updates) });
-      step = () => {
-        const r = timed(() => engine.applyAll(updates));
-        expectText(engine, r.value, trace, 'incremental');
-        engine.free(r.value);
-        return r.ms;
+      op = () => engine.applyAll(updates);
+      after = (doc) => {
+        expectText(engine, doc, trace, 'incremental');
+        engine.free(doc);
       };
       break;
     }
     default:
       throw new Error(`unknown measurement '${measurement}'`);
   }
+  // One run = `batch` back-to-back invocations, reported per invocation. Batching keeps a timed
+  // region >= MIN_TIMED_REGION_MS, because the scheduler's per-thread CPU clock only advances in
+  // ticks and a 1 ms region would read as 0 or 4 ms.
+  let batch = 1;
+  const step = () => {
+    const values = new Array(batch);
+    const r = timed(() => {
+      for (let i = 0; i < batch; i++) values[i] = op();
+    });
+    for (const v of values) after(v);
+    return { ms: r.ms / batch, cpuMs: r.cpuMs === null ? null : r.cpuMs / batch, totalMs: r.ms };
+  };
 
   // V8 needs a few runs to tier up (on 2 cores its optimising compiler runs concurrently with the
   // benchmark): warm up at least MIN_WARMUP_RUNS times and for MIN_WARMUP_MS, unless the warm-up
@@ -173,22 +202,35 @@ async function runWorker({ engine: engineId, trace: traceName, measurement }, ru
   const loadAvgBefore = os.loadavg()[0];
   const warmupRunsMs = [];
   const warmupCapMs = (maxSeconds * 1000) / 4;
-  do warmupRunsMs.push(step());
-  while (
+  let warmupTotalMs = 0;
+  do {
+    const r = step();
+    warmupRunsMs.push(r.ms);
+    warmupTotalMs += r.totalMs;
+    batch = Math.min(MAX_BATCH, Math.max(1, Math.ceil(MIN_TIMED_REGION_MS / Math.max(r.ms, 1e-3))));
+  } while (
     warmupRunsMs.length < MAX_WARMUP_RUNS &&
-    sum(warmupRunsMs) < warmupCapMs &&
-    (warmupRunsMs.length < MIN_WARMUP_RUNS || sum(warmupRunsMs) < MIN_WARMUP_MS)
+    warmupTotalMs < warmupCapMs &&
+    (warmupRunsMs.length < MIN_WARMUP_RUNS || warmupTotalMs < MIN_WARMUP_MS)
   );
-  const perRunMs = Math.max(warmupRunsMs[warmupRunsMs.length - 1], 1e-6);
+  const perRunMs = Math.max(warmupRunsMs[warmupRunsMs.length - 1] * batch, 1e-6);
   const effectiveRuns = Math.max(1, Math.min(runs, Math.floor((maxSeconds * 1000) / perRunMs)));
   const runsMs = [];
-  for (let r = 0; r < effectiveRuns; r++) runsMs.push(step());
+  const cpuRunsMs = [];
+  for (let r = 0; r < effectiveRuns; r++) {
+    const { ms, cpuMs } = step();
+    runsMs.push(ms);
+    cpuRunsMs.push(cpuMs);
+  }
   cleanup();
   const fmt = (xs) => xs.map((x) => x.toFixed(1)).join(' ');
-  process.stderr.write(`  ${measurement}: warm-up ${fmt(warmupRunsMs)} ms | runs ${fmt(runsMs)} ms\n`);
+  process.stderr.write(`  ${measurement}: warm-up ${fmt(warmupRunsMs)} ms | runs (x${batch}) ${fmt(runsMs)} ms wall, ${HAVE_SCHEDSTAT ? fmt(cpuRunsMs) : '-'} ms cpu\n`);
+  const cpu = HAVE_SCHEDSTAT
+    ? { cpuRunsMs, cpuMedianMs: median(cpuRunsMs), cpuMinMs: Math.min(...cpuRunsMs) }
+    : { cpuRunsMs: null, cpuMedianMs: null, cpuMinMs: null };
   return {
-    ...out, status: 'ok', runs: effectiveRuns, warmupRunsMs, runsMs, medianMs: median(runsMs), minMs: Math.min(...runsMs),
-    loadAvg1m: [loadAvgBefore, os.loadavg()[0]],
+    ...out, status: 'ok', runs: effectiveRuns, invocationsPerRun: batch, warmupRunsMs, runsMs, medianMs: median(runsMs), minMs: Math.min(...runsMs),
+    ...cpu, loadAvg1m: [loadAvgBefore, os.loadavg()[0]],
   };
 }
 
@@ -263,14 +305,14 @@ function renderTables(results, traces, engines) {
     for (const t of traces) lines.push(`| ${t} | ${engineCols.map((e) => render(t, e)).join(' | ')} |`);
     return lines.join('\n');
   };
-  const ms = (r) => `${fmtMs(r.medianMs)} (${fmtMs(r.minMs)})${runsNote(r)}`;
+  const ms = (r) => (r.cpuMedianMs === null ? fmtMs(r.medianMs) : `${fmtMs(r.cpuMedianMs)} (${fmtMs(r.medianMs)})`) + runsNote(r);
   const msTable = (m, title) => table(title, (t, e) => cell(find(t, e, m), ms));
   return [
-    msTable('local', 'local: apply the trace as local edits, one transaction per trace txn (median (min) ms)'),
-    table('encode: whole document as one update (median (min) ms / encoded size)', (t, e) =>
+    msTable('local', 'local: apply the trace as local edits, one transaction per trace txn (ms, median: main-thread CPU (wall))'),
+    table('encode: whole document as one update (ms, median: main-thread CPU (wall) / encoded size)', (t, e) =>
       cell(find(t, e, 'encode'), (r) => `${ms(r)} / ${r.bytes.toLocaleString('en-US')} B`)),
-    msTable('load', 'load: apply that one update to a fresh document (median (min) ms)'),
-    table('incremental: apply the per-transaction updates in order to a fresh document (median (min) ms / updates / total update bytes)', (t, e) =>
+    msTable('load', 'load: apply that one update to a fresh document (ms, median: main-thread CPU (wall))'),
+    table('incremental: apply the per-transaction updates in order to a fresh document (ms, median: main-thread CPU (wall) / updates / total update bytes)', (t, e) =>
       cell(find(t, e, 'incremental'), (r) => `${ms(r)} / ${r.updates.toLocaleString('en-US')} / ${fmtBytes(r.updateBytes)}`)),
     table('memory: growth after local, GC before and after (JS heapUsed delta / wasm linear-memory growth)', (t, e) =>
       cell(find(t, e, 'memory'), (r) => `${fmtBytes(r.heapUsedDeltaBytes)} / ${r.wasmMemoryGrowthBytes === null ? 'n/a (pure JS)' : fmtBytes(r.wasmMemoryGrowthBytes)}`)),
@@ -296,7 +338,12 @@ function runAll(args) {
       }
       try {
         const samples = [];
-        for (let i = 0; i < MEMORY_SAMPLES; i++) samples.push(spawnSelf(['--memory-probe', engineId, traceName]));
+        // One sample only when a probe is slow (Yrs on the long traces): memory barely varies.
+        for (let i = 0; i < MEMORY_SAMPLES; i++) {
+          const t0 = Date.now();
+          samples.push(spawnSelf(['--memory-probe', engineId, traceName]));
+          if (Date.now() - t0 > SLOW_MEMORY_PROBE_MS) break;
+        }
         const wasm = samples.map((s) => s.wasmMemoryGrowthBytes);
         results.push({
           trace: traceName, engine: engineId, measurement: 'memory', status: 'ok', runs: samples.length, runsRequested: samples.length,
@@ -328,11 +375,11 @@ function runAll(args) {
       platform: `${os.platform()} ${os.release()} ${os.arch()}`,
       node: process.version,
       date: new Date().toISOString(),
-      // Other work on the machine inflates timings; medians are kept, and minMs is in each record.
+      // Other work on the machine inflates wall-clock timings; cpuMedianMs is robust to it.
       loadAverageAtStart: loadAvgAtStart,
       loadAverageAtEnd: os.loadavg(),
     },
-    config: { runsRequested: args.runs, minWarmupRuns: MIN_WARMUP_RUNS, minWarmupMs: MIN_WARMUP_MS, maxWarmupRuns: MAX_WARMUP_RUNS, maxSecondsPerMeasurement: args.maxSeconds, memorySamples: MEMORY_SAMPLES },
+    config: { timeSource: HAVE_SCHEDSTAT ? 'wall + main-thread CPU (schedstat)' : 'wall', runsRequested: args.runs, minWarmupRuns: MIN_WARMUP_RUNS, minWarmupMs: MIN_WARMUP_MS, maxWarmupRuns: MAX_WARMUP_RUNS, minTimedRegionMs: MIN_TIMED_REGION_MS, maxSecondsPerMeasurement: args.maxSeconds, memorySamples: MEMORY_SAMPLES },
     engines: Object.fromEntries(args.engines.map((id) => {
       const meta = ENGINE_META.find((e) => e.id === id);
       return [id, { label: meta.label, package: meta.pkg, version: packageVersion(meta.pkg), wasm: meta.wasm }];
@@ -346,7 +393,7 @@ function runAll(args) {
   const m = report.machine;
   console.log(`Machine: ${m.cpuModel}, ${m.cores} cores, Node ${m.node}, ${m.date}; 1-min load average ${m.loadAverageAtStart[0].toFixed(1)} at start, ${m.loadAverageAtEnd[0].toFixed(1)} at end`);
   console.log(`Engines: ${Object.values(report.engines).map((e) => `${e.package} ${e.version}`).join(', ')}`);
-  console.log(`Runs: median of ${args.runs} after >= ${MIN_WARMUP_RUNS} warm-ups and >= ${MIN_WARMUP_MS} ms of warm-up (n=k marks a measurement cut to k runs by the ${args.maxSeconds}s budget); memory: median of ${MEMORY_SAMPLES} fresh processes.\n`);
+  console.log(`Runs: median of ${args.runs} after >= ${MIN_WARMUP_RUNS} warm-ups and >= ${MIN_WARMUP_MS} ms of warm-up (n=k marks a measurement cut to k runs by the ${args.maxSeconds}s budget); memory: median of up to ${MEMORY_SAMPLES} fresh processes.\n`);
   console.log(renderTables(results, args.traces, args.engines));
   console.log(`\nWrote ${path.relative(process.cwd(), args.out)} in ${report.totalSeconds.toFixed(0)} s.`);
 }
