@@ -1,3 +1,17 @@
 using BenchmarkDotNet.Running;
+using CrdtCollab.Benchmarks.Gate;
+using CrdtCollab.Benchmarks.Modes;
+
+// Program modes come first; any other arguments go to BenchmarkDotNet's switcher
+// (e.g. `--filter *Local*`). Each mode is one line here and returns the process exit code;
+// a new mode is one more line of the same shape.
+switch (args.Length > 0 ? args[0] : "")
+{
+    case "memory": return MemoryMode.Run(args[1..]);
+    case "verify": return VerifyMode.Run(args[1..]);
+    case "compare": return CompareMode.Run(args[1..]);
+    case "gate": return GateMode.Run(args[1..]);
+}
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;
