@@ -12,7 +12,7 @@ namespace CrdtCollab.Crdt.Types;
 internal static class TextCleanup
 {
     /// <summary>Deletes markers in the gap starting at <paramref name="start"/> that are overridden or redundant.</summary>
-    public static int CleanupFormattingGap(YTransaction transaction, Item? start, Item? current, Dictionary<string, object?> startAttributes, Dictionary<string, object?> currentAttributes)
+    public static int CleanupFormattingGap(YTransaction transaction, Item? start, Item? current, OrderedDictionary<string, object?> startAttributes, OrderedDictionary<string, object?> currentAttributes)
     {
         var end = start;
         var endFormats = new Dictionary<string, ContentFormat>();
@@ -88,8 +88,8 @@ internal static class TextCleanup
         {
             var start = text.Start;
             var end = text.Start;
-            var startAttributes = new Dictionary<string, object?>();
-            var currentAttributes = new Dictionary<string, object?>();
+            var startAttributes = new OrderedDictionary<string, object?>();
+            var currentAttributes = new OrderedDictionary<string, object?>();
             while (end is not null)
             {
                 if (!end.Deleted)
@@ -101,7 +101,7 @@ internal static class TextCleanup
                     else
                     {
                         res += CleanupFormattingGap(tr, start, end, startAttributes, currentAttributes);
-                        startAttributes = new Dictionary<string, object?>(currentAttributes);
+                        startAttributes = new OrderedDictionary<string, object?>(currentAttributes);
                         start = end;
                     }
                 }

@@ -7,12 +7,12 @@ namespace CrdtCollab.Crdt.Types;
 /// A cursor between two items of a text, with the visible index and the formatting
 /// attributes in effect at that point.
 /// </summary>
-internal sealed class TextPosition(Item? left, Item? right, int index, Dictionary<string, object?> currentAttributes)
+internal sealed class TextPosition(Item? left, Item? right, int index, OrderedDictionary<string, object?> currentAttributes)
 {
     public Item? Left = left;
     public Item? Right = right;
     public int Index = index;
-    public readonly Dictionary<string, object?> CurrentAttributes = currentAttributes;
+    public readonly OrderedDictionary<string, object?> CurrentAttributes = currentAttributes;
 
     public void Forward()
     {
@@ -32,7 +32,7 @@ internal sealed class TextPosition(Item? left, Item? right, int index, Dictionar
         Right = r.Right;
     }
 
-    public static void UpdateAttributes(Dictionary<string, object?> attributes, ContentFormat format)
+    public static void UpdateAttributes(OrderedDictionary<string, object?> attributes, ContentFormat format)
     {
         if (format.Value is null)
         {

@@ -75,7 +75,7 @@ public partial class YText : YType
         doc.Transact(tr =>
         {
             var pos = FindPosition(tr, index, attributes is null);
-            var attrs = attributes is null ? new Dictionary<string, object?>(pos.CurrentAttributes) : new Dictionary<string, object?>(attributes);
+            var attrs = attributes is null ? new OrderedDictionary<string, object?>(pos.CurrentAttributes) : new OrderedDictionary<string, object?>(attributes);
             InsertContent(tr, pos, new ContentString(text), attrs);
         });
     }
@@ -92,7 +92,7 @@ public partial class YText : YType
         {
             var pos = FindPosition(tr, index, attributes is null);
             ItemContent content = embed is YType t ? ValueContent.ForMapValue(t) : new ContentEmbed(embed);
-            InsertContent(tr, pos, content, attributes is null ? [] : new Dictionary<string, object?>(attributes));
+            InsertContent(tr, pos, content, attributes is null ? [] : new OrderedDictionary<string, object?>(attributes));
         });
     }
 
@@ -127,7 +127,7 @@ public partial class YText : YType
             {
                 return;
             }
-            FormatText(tr, pos, length, new Dictionary<string, object?>(attributes));
+            FormatText(tr, pos, length, new OrderedDictionary<string, object?>(attributes));
         });
     }
 
@@ -152,13 +152,13 @@ public partial class YText : YType
     public IReadOnlyList<YDeltaOp> ToDelta()
     {
         var ops = new List<YDeltaOp>();
-        var current = new Dictionary<string, object?>();
+        var current = new OrderedDictionary<string, object?>();
         var sb = new StringBuilder();
         void PackString()
         {
             if (sb.Length > 0)
             {
-                ops.Add(new YDeltaOp(sb.ToString(), current.Count > 0 ? new Dictionary<string, object?>(current) : null));
+                ops.Add(new YDeltaOp(sb.ToString(), current.Count > 0 ? new OrderedDictionary<string, object?>(current) : null));
                 sb.Clear();
             }
         }
@@ -177,7 +177,7 @@ public partial class YText : YType
                     PackString();
                     var values = new List<object?>(1);
                     n.Content.CollectValues(values);
-                    ops.Add(new YDeltaOp(values[0], current.Count > 0 ? new Dictionary<string, object?>(current) : null));
+                    ops.Add(new YDeltaOp(values[0], current.Count > 0 ? new OrderedDictionary<string, object?>(current) : null));
                     break;
                 case ContentFormat f:
                     PackString();
@@ -196,7 +196,7 @@ public partial class YText : YType
     private TextPosition FindPosition(YTransaction transaction, int index, bool mayUseMarker)
     {
         CheckRange(index, 0, LengthInternal);
-        var attrs = new Dictionary<string, object?>();
+        var attrs = new OrderedDictionary<string, object?>();
         if (index > 0 && mayUseMarker && !HasFormatting)
         {
             var item = FindItemAt(index - 1, out int start);
@@ -262,7 +262,7 @@ public partial class YText : YType
         SetMarker(item, index);
     }
 
-    private void InsertContent(YTransaction transaction, TextPosition pos, ItemContent content, Dictionary<string, object?> attributes)
+    private void InsertContent(YTransaction transaction, TextPosition pos, ItemContent content, OrderedDictionary<string, object?> attributes)
     {
         foreach (var key in pos.CurrentAttributes.Keys)
         {
@@ -282,7 +282,7 @@ public partial class YText : YType
         }
     }
 
-    private static void MinimizeAttributeChanges(TextPosition pos, Dictionary<string, object?> attributes)
+    private static void MinimizeAttributeChanges(TextPosition pos, OrderedDictionary<string, object?> attributes)
     {
         while (pos.Right is { } r
             && (r.Deleted || (r.Content is ContentFormat f && TextAttributes.EqualAttrs(attributes.GetValueOrDefault(f.Key), f.Value))))
@@ -291,9 +291,9 @@ public partial class YText : YType
         }
     }
 
-    private Dictionary<string, object?> InsertAttributes(YTransaction transaction, TextPosition pos, Dictionary<string, object?> attributes)
+    private OrderedDictionary<string, object?> InsertAttributes(YTransaction transaction, TextPosition pos, OrderedDictionary<string, object?> attributes)
     {
-        var negated = new Dictionary<string, object?>();
+        var negated = new OrderedDictionary<string, object?>();
         foreach (var (key, value) in attributes)
         {
             var current = pos.CurrentAttributes.GetValueOrDefault(key);
@@ -307,7 +307,7 @@ public partial class YText : YType
         return negated;
     }
 
-    private void InsertNegatedAttributes(YTransaction transaction, TextPosition pos, Dictionary<string, object?> negated)
+    private void InsertNegatedAttributes(YTransaction transaction, TextPosition pos, OrderedDictionary<string, object?> negated)
     {
         while (pos.Right is { } r
             && (r.Deleted || (r.Content is ContentFormat f && negated.TryGetValue(f.Key, out var nv) && TextAttributes.EqualAttrs(nv, f.Value))))
@@ -325,7 +325,7 @@ public partial class YText : YType
         }
     }
 
-    private void FormatText(YTransaction transaction, TextPosition pos, int length, Dictionary<string, object?> attributes)
+    private void FormatText(YTransaction transaction, TextPosition pos, int length, OrderedDictionary<string, object?> attributes)
     {
         MinimizeAttributeChanges(pos, attributes);
         var negated = InsertAttributes(transaction, pos, attributes);
@@ -381,7 +381,7 @@ public partial class YText : YType
     private void DeleteText(YTransaction transaction, TextPosition pos, int length)
     {
         int startIndex = pos.Index;
-        var startAttrs = new Dictionary<string, object?>(pos.CurrentAttributes);
+        var startAttrs = new OrderedDictionary<string, object?>(pos.CurrentAttributes);
         var start = pos.Right;
         while (length > 0 && pos.Right is { } r)
         {
