@@ -132,6 +132,35 @@ public sealed class AppendTests(PostgresFixture pg)
     }
 
     [Fact]
+    public async Task Batch_mixing_a_retry_with_new_requests_to_the_same_stream_chains_only_the_new_ones()
+    {
+        var store = await NewStoreAsync(pg.DataSource, "idembatch");
+        var a = Guid.NewGuid();
+        var b = Guid.NewGuid();
+        var stored = Request(a, ExpectedVersion.NoStream, Update(1, Guid.NewGuid()), Update(2, Guid.NewGuid()));
+        var original = await store.AppendAsync(stored);
+
+        var results = await store.AppendBatchAsync(
+        [
+            Request(a, ExpectedVersion.Any, Update(3, Guid.NewGuid())),
+            stored,
+            Request(b, ExpectedVersion.NoStream, Update(4, Guid.NewGuid())),
+            Request(a, ExpectedVersion.Exactly(3), Update(5, Guid.NewGuid())),
+        ]);
+
+        Assert.Equal([3L], results[0].StreamVersions);
+        Assert.True(results[1].Duplicate);
+        Assert.Equal(original.GlobalPositions, results[1].GlobalPositions);
+        Assert.Equal(original.StreamVersions, results[1].StreamVersions);
+        Assert.Equal([1L], results[2].StreamVersions);
+        Assert.Equal([4L], results[3].StreamVersions);
+        var fresh = new[] { results[0], results[2], results[3] }.Select(r => r.GlobalPositions[0]).ToArray();
+        Assert.Equal(Enumerable.Range((int)fresh[0], 3).Select(p => (long)p), fresh);
+        Assert.Equal(4, (await store.GetStreamAsync(a))!.Version);
+        Assert.Equal(Payload(5), (await store.ReadStreamAsync(a))[3].Payload);
+    }
+
+    [Fact]
     public async Task Concurrent_identical_retries_store_the_update_once()
     {
         var store = await NewStoreAsync(pg.DataSource, "idemrace");

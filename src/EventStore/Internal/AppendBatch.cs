@@ -16,6 +16,7 @@ internal sealed class AppendBatch
     private readonly string?[] _tenant;
     private readonly string?[] _project;
     private readonly int[] _count;
+    private readonly int[] _offset;
     private readonly int[] _eventRequest;
     private readonly int[] _eventIndex;
     private readonly Guid[] _eventStream;
@@ -36,6 +37,7 @@ internal sealed class AppendBatch
         _tenant = new string?[requests.Count];
         _project = new string?[requests.Count];
         _count = new int[requests.Count];
+        _offset = new int[requests.Count];
         _eventRequest = new int[eventCount];
         _eventIndex = new int[eventCount];
         _eventStream = new Guid[eventCount];
@@ -116,6 +118,8 @@ internal sealed class AppendBatch
         // The same update id twice for one stream in one batch would hit the unique index with an
         // opaque error; name the problem instead.
         HashSet<(Guid, Guid)>? seen = null;
+        // Events of earlier requests to the same stream: where each request starts in its stream's chain.
+        Dictionary<Guid, int>? chained = _requests.Count > 1 ? new(_requests.Count) : null;
         var i = 0;
         for (var r = 0; r < _requests.Count; r++)
         {
@@ -126,6 +130,12 @@ internal sealed class AppendBatch
             _tenant[r] = request.TenantId;
             _project[r] = request.ProjectId;
             _count[r] = request.Events.Count;
+            if (chained is not null)
+            {
+                chained.TryGetValue(request.StreamId, out var before);
+                _offset[r] = before;
+                chained[request.StreamId] = before + request.Events.Count;
+            }
             var k = 0;
             foreach (var e in request.Events)
             {
@@ -152,13 +162,15 @@ internal sealed class AppendBatch
     public NpgsqlCommand CreateCommand(string schema, NpgsqlConnection connection, NpgsqlTransaction? transaction, DateTimeOffset timestamp)
     {
         var command = new NpgsqlCommand(
-            $"SELECT req, k, version, global_position, duplicate FROM {schema}.append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+            $"SELECT req, k, version, global_position, duplicate FROM {schema}.append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
             connection,
             transaction);
         var p = command.Parameters;
         p.Add(new NpgsqlParameter { Value = _stream, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
         p.Add(new NpgsqlParameter { Value = _expected, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
         p.Add(new NpgsqlParameter { Value = _count, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+        p.Add(new NpgsqlParameter { Value = _offset, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+        p.Add(new NpgsqlParameter { Value = _firstEvent.AsSpan(0, _requests.Count).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
         p.Add(new NpgsqlParameter { Value = _tenant, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         p.Add(new NpgsqlParameter { Value = _project, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         p.Add(new NpgsqlParameter { Value = _eventRequest, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });

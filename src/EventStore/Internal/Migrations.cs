@@ -63,20 +63,21 @@ internal static class Migrations
             );
 
             -- One call appends a whole batch: one round trip, one statement, one transaction.
-            -- Arrays per request: r_*. Arrays per event: e_*, where e_req is the 1-based request
-            -- index and e_k the 1-based index within the request (a request's events are contiguous).
+            -- Arrays per request: r_*, where r_offset counts the events of earlier requests to the same
+            -- stream in this batch and r_first is the 0-based index of the request's first event.
+            -- Arrays per event: e_*, where e_req is the 1-based request index and e_k the 1-based
+            -- index within the request (a request's events are contiguous).
             -- Returns one row per new request: its first event's stream version and global position
             -- (the rest follow consecutively, k = 1); and for a retried request one row per event
             -- (k = index in the request) with the stored version and position.
             CREATE FUNCTION {s}.append_events(
-                r_stream uuid[], r_expected bigint[], r_count int[], r_tenant text[], r_project text[],
+                r_stream uuid[], r_expected bigint[], r_count int[], r_offset int[], r_first int[], r_tenant text[], r_project text[],
                 e_req int[], e_k int[], e_stream uuid[], e_type text[], e_payload bytea[], e_update uuid[],
                 e_user text[], e_client bigint[], e_correlation uuid[], e_causation uuid[], p_ts timestamptz)
             RETURNS TABLE (req int, k int, version bigint, global_position bigint, duplicate boolean)
             LANGUAGE plpgsql AS $fn$
             #variable_conflict use_column
             DECLARE
-                v_key int;
                 v_any_dup boolean := false;
                 v_dup boolean[] := ARRAY[]::boolean[];
                 v_bad int;
@@ -88,9 +89,8 @@ internal static class Migrations
             BEGIN
                 -- 1. Per-stream locks, in key order so concurrent batches cannot deadlock. Advisory
                 --    locks need no transaction id, which keeps the xid unassigned until step 4.
-                FOR v_key IN SELECT DISTINCT hashtext(x::text) FROM unnest(r_stream) x ORDER BY 1 LOOP
-                    PERFORM pg_advisory_xact_lock({streamNamespace}, v_key);
-                END LOOP;
+                PERFORM pg_advisory_xact_lock({streamNamespace}, t.h)
+                   FROM (SELECT DISTINCT hashtext(x::text) AS h FROM unnest(r_stream) x ORDER BY 1) t;
 
                 -- 2. Idempotency: a request whose update ids are all stored is a retry. One probe of
                 --    the index first; the per-request accounting only runs when something matched.
@@ -111,20 +111,30 @@ internal static class Migrations
                 END IF;
 
                 -- 3. Version check, before any position is taken. Several requests to one stream in
-                --    a batch chain: each starts where the previous (non-retry) one ended.
-                SELECT array_agg(q.actual ORDER BY q.idx),
-                       coalesce(sum(q.n) FILTER (WHERE q.actual IS NOT NULL), 0),
-                       min(q.idx) FILTER (WHERE q.actual IS NOT NULL
-                           AND NOT (q.expected = -1 OR (q.expected = -2 AND q.actual = 0) OR q.expected = q.actual))
-                  INTO v_start, v_total, v_conflict
-                  FROM (SELECT r.idx, r.n, r.expected,
-                               CASE WHEN r.dup THEN NULL ELSE
-                                   coalesce(st.version, 0) + coalesce(sum(r.n) FILTER (WHERE NOT r.dup) OVER (
-                                       PARTITION BY r.stream ORDER BY r.idx ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)
-                               END AS actual
-                          FROM (SELECT x.stream, x.expected, x.n, x.idx::int AS idx, coalesce(v_dup[x.idx::int], false) AS dup
-                                  FROM unnest(r_stream, r_expected, r_count) WITH ORDINALITY AS x(stream, expected, n, idx)) r
-                          LEFT JOIN {s}.streams st ON st.id = r.stream) q;
+                --    a batch chain: each starts where the previous (non-retry) one ended. Without
+                --    retries the client's r_offset gives the chain; with them it is recomputed.
+                IF NOT v_any_dup THEN
+                    SELECT array_agg(q.actual ORDER BY q.idx), sum(q.n),
+                           min(q.idx) FILTER (WHERE NOT (q.expected = -1 OR (q.expected = -2 AND q.actual = 0) OR q.expected = q.actual))
+                      INTO v_start, v_total, v_conflict
+                      FROM (SELECT r.idx::int AS idx, r.n, r.expected, coalesce(st.version, 0) + r.off AS actual
+                              FROM unnest(r_stream, r_expected, r_count, r_offset) WITH ORDINALITY AS r(stream, expected, n, off, idx)
+                              LEFT JOIN {s}.streams st ON st.id = r.stream) q;
+                ELSE
+                    SELECT array_agg(q.actual ORDER BY q.idx),
+                           coalesce(sum(q.n) FILTER (WHERE q.actual IS NOT NULL), 0),
+                           min(q.idx) FILTER (WHERE q.actual IS NOT NULL
+                               AND NOT (q.expected = -1 OR (q.expected = -2 AND q.actual = 0) OR q.expected = q.actual))
+                      INTO v_start, v_total, v_conflict
+                      FROM (SELECT r.idx, r.n, r.expected,
+                                   CASE WHEN r.dup THEN NULL ELSE
+                                       coalesce(st.version, 0) + coalesce(sum(r.n) FILTER (WHERE NOT r.dup) OVER (
+                                           PARTITION BY r.stream ORDER BY r.idx ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)
+                                   END AS actual
+                              FROM (SELECT x.stream, x.expected, x.n, x.idx::int AS idx, coalesce(v_dup[x.idx::int], false) AS dup
+                                      FROM unnest(r_stream, r_expected, r_count) WITH ORDINALITY AS x(stream, expected, n, idx)) r
+                              LEFT JOIN {s}.streams st ON st.id = r.stream) q;
+                END IF;
                 IF v_conflict IS NOT NULL THEN
                     RAISE EXCEPTION 'wrong expected version' USING ERRCODE = 'CS001',
                         DETAIL = format('%s %s %s', r_stream[v_conflict], r_expected[v_conflict], v_start[v_conflict]);
@@ -188,12 +198,18 @@ internal static class Migrations
                     PERFORM pg_notify('{channel}', '');
                 END IF;
 
-                RETURN QUERY
-                    SELECT r.idx::int, 1, v_start[r.idx::int] + 1,
-                           v_first + coalesce(sum(r.n) OVER (ORDER BY r.idx ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0),
-                           false
-                      FROM unnest(r_count) WITH ORDINALITY AS r(n, idx)
-                     WHERE v_start[r.idx::int] IS NOT NULL;
+                IF NOT v_any_dup THEN
+                    RETURN QUERY
+                        SELECT r.idx::int, 1, v_start[r.idx::int] + 1, v_first + r.f, false
+                          FROM unnest(r_first) WITH ORDINALITY AS r(f, idx);
+                ELSE
+                    RETURN QUERY
+                        SELECT r.idx::int, 1, v_start[r.idx::int] + 1,
+                               v_first + coalesce(sum(r.n) OVER (ORDER BY r.idx ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0),
+                               false
+                          FROM unnest(r_count) WITH ORDINALITY AS r(n, idx)
+                         WHERE v_start[r.idx::int] IS NOT NULL;
+                END IF;
                 IF v_any_dup THEN
                     RETURN QUERY
                         SELECT e.req, e.k, x.stream_version, x.global_position, true
