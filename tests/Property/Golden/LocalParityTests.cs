@@ -127,6 +127,13 @@ public sealed class LocalParityTests(ITestOutputHelper output)
             t.Insert(0, "ab");
             t.Format(1, 5, Attrs("color", "#f00"));
         },
+        ["text-insert-negates-attributes-in-js-map-order"] = d =>
+        {
+            var t = d.GetText("t");
+            t.Insert(0, "ABCD", new Dictionary<string, object?> { ["italic"] = true, ["size"] = 14L });
+            t.Format(1, 1, Attrs("italic", null));
+            t.Insert(3, "x", Attrs("bold", true));
+        },
         ["surrogate-pair-split-by-delete"] = d =>
         {
             var t = d.GetText("t");

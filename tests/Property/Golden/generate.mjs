@@ -129,6 +129,11 @@ const cases = [
   { name: 'text-format-past-end-appends-newline', section: '9.3', code: `
     const d = mk(3); const t = d.getText('t'); t.insert(0, 'ab'); t.format(1, 5, { color: '#f00' })
     return { doc: d, roots: { t: 'text' }, delta: ['t'] }` },
+  { name: 'text-insert-negates-attributes-in-js-map-order', section: '9.3', code: `
+    const d = mk(1); const t = d.getText('t')
+    t.insert(0, 'ABCD', { italic: true, size: 14 }); t.format(1, 1, { italic: null })
+    t.insert(3, 'x', { bold: true }) // current attributes are size, italic: italic was deleted and set again (JS Map order)
+    return { doc: d, roots: { t: 'text' }, delta: ['t'] }` },
   { name: 'surrogate-pair-split-by-delete', section: '10.12', code: `
     const d = mk(1); const t = d.getText('t'); t.insert(0, 'a😀b'); t.delete(2, 1)
     return { doc: d, roots: { t: 'text' } }` },
