@@ -168,6 +168,6 @@ public sealed partial class YDoc
         {
             result[name] = type.ToJsonValue();
         }
-        return Internal.Lib0.JsJson.Stringify(result) ?? "{}";
+        return Internal.Lib0.JsJson.StringifyView(result) ?? "{}";
     }
 }

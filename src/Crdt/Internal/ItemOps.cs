@@ -127,6 +127,14 @@ internal static class ItemOps
             {
                 item.Parent = null;
             }
+            else if (leftStruct is Item own && (own.Parent != item.Parent || own.ParentSub != item.ParentSub))
+            {
+                // Only a hostile update gets here: the part we lack follows our own struct in
+                // another parent. Re-encoded, the item's origin is that struct, so a receiver
+                // would place it there: place it there too, or our state would not re-create us.
+                item.Parent = own.Parent;
+                item.ParentSub = own.ParentSub;
+            }
         }
         var parent = item.Parent;
         if (parent is null)
@@ -137,9 +145,30 @@ internal static class ItemOps
         var right = item.Right;
         if ((item.Left is null && (right is null || right.Left is not null)) || (item.Left is not null && !ReferenceEquals(item.Left.Right, right)))
         {
+            if (item.Left is { } l && right is not null && !IsRightOf(l, right))
+            {
+                // An honest peer's right origin is always right of its origin (list order never
+                // changes). Otherwise the position would depend on integration history and
+                // replicas could diverge, so the item is stored as collected content instead.
+                store.Add(new GcStruct(item.Client, item.Clock, item.Length));
+                return;
+            }
             item.Left = ResolveConflict(store, item, parent);
         }
         Link(transaction, store, item, parent);
+    }
+
+    /// <summary>Whether <paramref name="right"/> follows <paramref name="left"/> in its list (walks right from left).</summary>
+    private static bool IsRightOf(Item left, Item right)
+    {
+        for (var o = left.Right; o is not null; o = o.Right)
+        {
+            if (ReferenceEquals(o, right))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Item? ResolveConflict(StructStore store, Item item, YType parent)

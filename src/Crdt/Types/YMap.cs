@@ -113,7 +113,8 @@ public class YMap : YType
     {
         var values = new List<object?>(item.Length);
         item.Content.CollectValues(values);
-        return values[^1];
+        // A non-countable item (a marker a hostile peer put under a key) has no value: JS reads undefined.
+        return values.Count > 0 ? values[^1] : Undefined.Value;
     }
 
     /// <inheritdoc />

@@ -80,7 +80,7 @@ public abstract class YType
     public abstract object? ToJsonValue();
 
     /// <summary>The JSON text of <see cref="ToJsonValue"/>, byte-identical to <c>JSON.stringify(type.toJSON())</c>.</summary>
-    public string ToJson() => JsJson.Stringify(ToJsonValue()) ?? "null";
+    public string ToJson() => JsJson.StringifyView(ToJsonValue()) ?? "null";
 
     internal YDoc RequireDoc() =>
         DocInternal ?? throw new InvalidOperationException("This type is not part of a document yet: insert it into a document before editing it.");

@@ -18,18 +18,27 @@ internal static class JsJson
     private const long MaxExactInteger = 1L << 53;
 
     /// <summary>
+    /// Like <see cref="Stringify(object?)"/>, but a BigInteger (a JS bigint, which a peer may
+    /// legitimately store) is written as its exact digits instead of throwing as JS does:
+    /// used for the document's JSON view, which must not break because of one peer's value.
+    /// </summary>
+    public static string? StringifyView(object? value) => Stringify(value, bigIntDigits: true);
+
+    /// <summary>
     /// Serialises like <c>JSON.stringify(value)</c>. Returns null where JS returns undefined
     /// (a top-level <see cref="Undefined"/>). Throws <see cref="ArgumentException"/> where JS
     /// throws a TypeError (BigInt, cyclic or too-deep values) or for types JS has no equivalent of.
     /// </summary>
-    public static string? Stringify(object? value)
+    public static string? Stringify(object? value) => Stringify(value, bigIntDigits: false);
+
+    private static string? Stringify(object? value, bool bigIntDigits)
     {
         if (value is Undefined)
         {
             return null;
         }
         var sb = new StringBuilder();
-        WriteValue(sb, value, 0);
+        WriteValue(sb, value, 0, bigIntDigits);
         return sb.ToString();
     }
 
@@ -147,7 +156,7 @@ internal static class JsJson
         return sb.ToString();
     }
 
-    private static void WriteValue(StringBuilder sb, object? value, int depth)
+    private static void WriteValue(StringBuilder sb, object? value, int depth, bool bigIntDigits)
     {
         switch (value)
         {
@@ -161,6 +170,9 @@ internal static class JsJson
                 return;
             case string s:
                 WriteString(sb, s);
+                return;
+            case BigInteger big when bigIntDigits:
+                sb.Append(big.ToString(CultureInfo.InvariantCulture));
                 return;
             case BigInteger:
                 throw new ArgumentException("Do not know how to serialize a BigInt (JSON.stringify throws a TypeError).", nameof(value));
@@ -214,7 +226,7 @@ internal static class JsJson
                 first = false;
                 WriteString(sb, kv.Key);
                 sb.Append(':');
-                WriteValue(sb, kv.Value, depth + 1);
+                WriteValue(sb, kv.Value, depth + 1, bigIntDigits);
             }
             sb.Append('}');
             return;
@@ -229,7 +241,7 @@ internal static class JsJson
                 {
                     sb.Append(',');
                 }
-                WriteValue(sb, array[i], depth + 1);
+                WriteValue(sb, array[i], depth + 1, bigIntDigits);
             }
             sb.Append(']');
             return;
