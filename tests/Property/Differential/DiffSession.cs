@@ -29,6 +29,7 @@ public sealed class DiffSession
     private readonly bool _oracleOnly;
     private readonly bool _gc;
     private readonly bool _splitsSurrogates;
+    private readonly bool _formatHeavy;
     private readonly List<Peer> _peers = [];
     private readonly List<UpdateRec> _updates = [];
     private readonly List<string> _log = [];
@@ -44,7 +45,8 @@ public sealed class DiffSession
         _oracleOnly = oracleOnly;
         _gc = _rng.Next(4) != 0;
         _splitsSurrogates = _rng.Next(100) < 10;
-        _gen = new OpGenerator(_rng) { SplitsSurrogates = _splitsSurrogates };
+        _formatHeavy = _rng.Next(100) < 20;
+        _gen = new OpGenerator(_rng) { SplitsSurrogates = _splitsSurrogates, FormatHeavy = _formatHeavy };
         _prefix = $"s{seed}-";
     }
 
@@ -173,7 +175,7 @@ public sealed class DiffSession
             _peers.Add(p);
         }
 
-        _log.Add($"session {Index} seed {Seed}: gc={_gc}, surrogate splits {(_splitsSurrogates ? "allowed" : "avoided")}, peers " + string.Join(", ", _peers.Select(p => $"p{p.Index}({(p.IsCs ? "C#" : "yjs")}, client {p.ClientId})")));
+        _log.Add($"session {Index} seed {Seed}: gc={_gc}, surrogate splits {(_splitsSurrogates ? "allowed" : "avoided")}, {(_formatHeavy ? "formatting-heavy" : "mixed ops")}, peers " + string.Join(", ", _peers.Select(p => $"p{p.Index}({(p.IsCs ? "C#" : "yjs")}, client {p.ClientId})")));
         if (news.Count > 0)
         {
             ExpectOk(_oracle.Batch(news), "new");

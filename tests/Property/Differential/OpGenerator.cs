@@ -38,8 +38,10 @@ public sealed class OpGenerator(Random rng)
         }
 
         // Favour roots a little so nested containers don't crowd them out.
-        var pick = shape.Roots.ElementAt(rng.Next(shape.Roots.Count));
-        var (path, s) = rng.Next(100) < 40 ? ([pick.Key], pick.Value) : containers[rng.Next(containers.Count)];
+        var pick = FormatHeavy && rng.Next(100) < 60 && shape.Roots.ContainsKey("text")
+            ? shape.Roots.First(kv => kv.Key == "text")
+            : shape.Roots.ElementAt(rng.Next(shape.Roots.Count));
+        var (path, s) = rng.Next(100) < (FormatHeavy ? 70 : 40) ? ([pick.Key], pick.Value) : containers[rng.Next(containers.Count)];
         return s switch
         {
             TextShape t => TextOp(path, t),
@@ -90,10 +92,14 @@ public sealed class OpGenerator(Random rng)
 
     private EditOp TextOp(List<object> path, TextShape t)
     {
+        // Formatting-heavy sessions make concurrent markers, and so §9.3 cleanups, common.
         var r = rng.Next(100);
-        if (t.Len == 0 || r < 50)
+        var insertBelow = FormatHeavy ? 35 : 50;
+        var deleteBelow = FormatHeavy ? 50 : 80;
+        if (t.Len == 0 || r < insertBelow)
         {
-            var index = TextIndex(t, t.Len + 1);
+            // Now and then the same spot every peer is likely to pick: concurrent inserts at one place.
+            var index = rng.Next(100) < 15 ? TextIndex(t, rng.Next(3) switch { 0 => 0, 1 => t.Len, _ => t.Len / 2 }, exact: true) : TextIndex(t, t.Len + 1);
             if (rng.Next(100) < 5)
             {
                 t.Str.Insert(index, '\uFFFC');
@@ -102,17 +108,17 @@ public sealed class OpGenerator(Random rng)
 
             var text = RandomText();
             t.Str.Insert(index, text);
-            return new EditOp { Kind = "text.insert", Path = path, Index = index, Text = text, Attrs = rng.Next(100) < 20 ? RandomAttrs() : null };
+            return new EditOp { Kind = "text.insert", Path = path, Index = index, Text = text, Attrs = rng.Next(100) < (FormatHeavy ? 50 : 20) ? RandomAttrs() : null };
         }
 
         var start = TextIndex(t, t.Len);
-        var end = Math.Min(t.Len, start + 1 + rng.Next(r < 80 ? 6 : 8));
+        var end = Math.Min(t.Len, start + 1 + rng.Next(r < deleteBelow ? 6 : 8));
         while (!t.IsBoundary(end) && !SplitsSurrogates)
         {
             end++;
         }
 
-        if (r < 80)
+        if (r < deleteBelow)
         {
             t.Str.Remove(start, end - start);
             return new EditOp { Kind = "text.delete", Path = path, Index = start, Len = end - start };
@@ -128,10 +134,13 @@ public sealed class OpGenerator(Random rng)
     /// </summary>
     public bool SplitsSurrogates { get; init; }
 
-    /// <summary>A random position in [0, bound) that is not inside a surrogate pair (unless allowed).</summary>
-    private int TextIndex(TextShape t, int bound)
+    /// <summary>Prefer text roots, formatting and attributed inserts.</summary>
+    public bool FormatHeavy { get; init; }
+
+    /// <summary>A random position in [0, bound) (or exactly <paramref name="bound"/>) that is not inside a surrogate pair (unless allowed).</summary>
+    private int TextIndex(TextShape t, int bound, bool exact = false)
     {
-        var i = rng.Next(bound);
+        var i = exact ? bound : rng.Next(bound);
         while (!SplitsSurrogates && !t.IsBoundary(i))
         {
             i--;
