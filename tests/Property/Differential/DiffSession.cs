@@ -310,6 +310,16 @@ public sealed class DiffSession
             return;
         }
 
+        if (a.IsCs && !a.TwinBroken)
+        {
+            var twinDiff = _oracle.State(a.Twin!, svB);
+            if (!twinDiff.AsSpan().SequenceEqual(diff))
+            {
+                a.TwinBroken = true;
+                Fail($"local parity, p{a.Index} (client {a.ClientId}): encodeStateAsUpdate(sv {Wire.Hex(svB)}) differs from its yjs twin's\n" + Diff("yjs twin", twinDiff, "C#", diff));
+            }
+        }
+
         var id = _updates.Count;
         _updates.Add(new UpdateRec(id, diff, a.Index, $"sync p{a.Index}->p{b.Index}"));
         _log.Add($"sync p{a.Index} -> p{b.Index} (sv {Wire.Hex(svB)}): u{id} = {Wire.Hex(diff)}");
