@@ -23,6 +23,7 @@ public sealed class HostileInputRegressionTests
         var fresh = SessionRunner.NewDoc(gc: true, 6);
         fresh.ApplyUpdate(doc.EncodeStateAsUpdate());
         Assert.Equal(CanonicalJson.Of(doc.ToJson()), CanonicalJson.Of(fresh.ToJson()));
+        Check2.StateVectorCovers(fresh.EncodeStateVector(), doc.EncodeStateVector(), "fresh doc fed the doc's state");
     }
 
     [Fact]
@@ -96,5 +97,34 @@ public sealed class HostileInputRegressionTests
         // (yjs reads undefined and leaves the key out). Minimal form: a Format item (info 26)
         // directly at map.k. Reject non-countable content under a map key, or tolerate it.
         RejectedOrConsistent("0000", "01010100260103" + "6d6170" + "016b" + "04626f6c64" + "0474727565" + "00");
+    }
+
+    [Fact]
+    public void An_item_whose_right_origin_lies_inside_the_item_left_of_its_origin_does_not_diverge()
+    {
+        // Found by the damaged-update property after the right-of-origin check went in (FlipBit
+        // in a clock). The doc holds client 1248713435's "a𝄞😀𝄞" as clocks 10-16. The hostile
+        // update's last item, "c\n👍🏽" (23-28), has origin 13 and right origin 12: both inside
+        // that one item, the right origin one unit left of the origin. The doc reads
+        // " xya\ufffdc\n👍🏽\ufffd\ufffd\ufffd中文c 𝄞\na", a fresh doc fed its state
+        // " xya\ufffd\ufffd\ufffdc\n👍🏽\ufffd中文c 𝄞\na" (yjs 13.6.33 prints the same pair).
+        RejectedOrConsistent(
+            "0106dbb5b7d30400040104746578740320787984dbb5b7d30402020a6107010561727261790187dbb5b7d30405020400dbb5b7d30406070ae4b8ade69687c4dbb5b7d30402dbb5b7d304030d61f09d849ef09f9880f09d849e00",
+            "0104dbb5b7d30411c4dbb5b7d3040edbb5b7d3040f08e4b8ade696876320c6dbb5b7d30407dbb5b7d3040804687265660131c6dbb5b7d30408dbb5b7d304090468726566046e756c6cc4dbb5b7d3040ddbb5b7d3040c0a630af09f918df09f8fbd00");
+    }
+
+    [Fact]
+    public void A_known_struct_resent_with_a_missing_dependency_does_not_replace_the_known_one_in_the_state()
+    {
+        // Found by the damaged-update property (SetZero in a client id). The doc already holds
+        // client 1152156332's clocks 0-1 as GC. The hostile update re-sends 1152156332:0-1 as
+        // an item "c " whose right origin is on an unknown client (85158452:2). The item is
+        // kept pending although its clocks are known, and EncodeStateAsUpdate merges the
+        // pending copy over the GC: a fresh doc fed that state cannot integrate it and ends
+        // without client 1152156332 (state vector 01b4d4cda81205 vs the doc's
+        // 02b4d4cda81205ac85b2a50402). yjs 13.6.33 does the same.
+        RejectedOrConsistent(
+            "0204b4d4cda81200010105617272617901000287b4d4cda81200012800b4d4cda81203026b310175047d017701737e750001ac85b2a50400000202b4d4cda812010003ac85b2a504010002",
+            "0205b4d4cda812000701056172726179020400b4d4cda81200012084b4d4cda8120102c3a987b4d4cda81200012800b4d4cda81203026b310175047d017701737e750001ac85b2a50400c4b4d4cda81201b4d4cda8000202632000");
     }
 }
