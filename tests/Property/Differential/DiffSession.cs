@@ -640,6 +640,15 @@ public sealed class DiffSession
             Fail($"{what}: JSON differs (yjs key order kept)\n   yjs {(string)js["json"]!}\n   C#  {json}");
         }
 
+        foreach (var (name, delta) in js["deltas"]!.AsObject())
+        {
+            var mine = DocJson.Delta(doc.GetText(name));
+            if (Wire.Canonical(mine) != Wire.Canonical((string)delta!))
+            {
+                Fail($"{what}: toDelta() of text '{name}' differs\n   yjs {(string)delta!}\n   C#  {mine}");
+            }
+        }
+
         var jsCleanups = js["emitted"]!.AsArray().Select(e => Wire.Hex(Convert.FromBase64String((string)e!["update"]!))).ToList();
         if (!jsCleanups.SequenceEqual(cleanups))
         {

@@ -17,6 +17,24 @@ public static class DocJson
         _ => throw new ArgumentException($"unknown root kind {kind}"),
     };
 
+    /// <summary>A text's delta as the oracle's tagged JSON (<c>[{"insert":…,"attributes":{…}}]</c>).</summary>
+    public static string Delta(YText text)
+    {
+        var ops = new System.Text.Json.Nodes.JsonArray();
+        foreach (var op in text.ToDelta())
+        {
+            var o = new System.Text.Json.Nodes.JsonObject { ["insert"] = Wire.ToWire(op.Insert) };
+            if (op.Attributes is { Count: > 0 } attrs)
+            {
+                o["attributes"] = Wire.ToWire(attrs.ToDictionary(kv => kv.Key, kv => kv.Value));
+            }
+
+            ops.Add(o);
+        }
+
+        return ops.ToJsonString();
+    }
+
     /// <summary>JSON text of the given roots, in the given order, each from <see cref="YType.ToJson"/>.</summary>
     public static string Of(YDoc doc, IEnumerable<KeyValuePair<string, string>> roots)
     {

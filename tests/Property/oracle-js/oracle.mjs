@@ -153,7 +153,10 @@ const ops = {
       const state = b64(Y.encodeStateAsUpdate(e.doc))
       const sv = b64(Y.encodeStateVector(e.doc))
       const withSv = (o.svs ?? []).map(s => b64(Y.encodeStateAsUpdate(e.doc, unb64(s))))
-      return { state, sv, withSv, emitted, steps, errors, ...jsonOf(e, o.roots) }
+      // Rich-text deltas of the text roots (tagged values), for comparing formatting as read back.
+      const deltas = {}
+      for (const [name, kind] of Object.entries(e.roots)) if (kind === 'text') deltas[name] = JSON.stringify(toWire(e.doc.getText(name).toDelta()))
+      return { state, sv, withSv, emitted, steps, errors, deltas, ...jsonOf(e, o.roots) }
     } finally { e.doc.destroy() }
   },
   // Several requests in one round trip; each result is a full response object without id.
