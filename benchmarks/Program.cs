@@ -11,6 +11,7 @@ switch (args.Length > 0 ? args[0] : "")
     case "verify": return VerifyMode.Run(args[1..]);
     case "compare": return CompareMode.Run(args[1..]);
     case "gate": return GateMode.Run(args[1..]);
+    case "suite": return SuiteMode.Run(args[1..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -18,6 +18,7 @@ internal sealed class CpuTimeClock : IClock
     public static readonly CpuTimeClock Instance = new();
 
     private const int ClockProcessCpuTimeId = 2;
+    private const int ClockThreadCpuTimeId = 3;
 
     private static readonly bool UseClockGettime = OperatingSystem.IsLinux();
 
@@ -43,6 +44,18 @@ internal sealed class CpuTimeClock : IClock
     }
 
     // A blittable out-struct and no string marshalling: the classic declaration needs no unsafe code.
+    /// <summary>The calling thread's CPU time in milliseconds, or null off Linux.</summary>
+    public static double? ThreadMilliseconds()
+    {
+        if (!UseClockGettime)
+        {
+            return null;
+        }
+
+        ClockGettime(ClockThreadCpuTimeId, out var ts);
+        return (ts.Seconds * 1e3) + (ts.Nanoseconds / 1e6);
+    }
+
     [DllImport("libc", EntryPoint = "clock_gettime")]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     private static extern int ClockGettime(int clockId, out Timespec ts);

@@ -178,9 +178,9 @@ public static class GateMode
         }
 
         var calibrations = results.Where(r => r.Name.StartsWith(CalibrationName, StringComparison.Ordinal)).Select(r => r.MinNs).ToList();
-        // Background load only ever adds time, so the least-disturbed calibration reading is the
-        // truest measure of this machine's speed.
-        var reference = calibrations.Min();
+        // The median of the four readings: one burst of load (or one lucky quiet spell) in a
+        // single reading moves every ratio less than it would through the mean or the minimum.
+        var reference = Format.Median(calibrations);
         Console.WriteLine($"gate: measured {results.Count} cases in {t0.Elapsed.TotalSeconds:F0} s; calibration {string.Join(" / ", calibrations.Select(c => Format.Ms(c / 1e6)))} ms");
         return [.. results.Select(r => r with { Ratio = r.MinNs / reference })];
     }

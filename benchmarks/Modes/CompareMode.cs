@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using CrdtCollab.Benchmarks.Gate;
 using CrdtCollab.Benchmarks.Traces;
 using CrdtCollab.Crdt;
 
@@ -12,6 +13,9 @@ namespace CrdtCollab.Benchmarks.Modes;
 /// (inputs prepared untimed, up to three warm-up runs, then the median of N timed runs, cut to fit
 /// a per-measurement budget), reads the peers' <c>results.json</c> and prints one Markdown table:
 /// each engine's median and our ratio to it (ours ÷ peer, so below 1× means we are faster).
+/// Like the peers, every run reads two clocks: the main thread's CPU time and the wall clock; on a
+/// shared machine only the CPU times are comparable, so ratios use them whenever both sides have
+/// them (the peers' <c>cpuMedianMs</c>, Linux only) and wall medians otherwise.
 /// </summary>
 public static class CompareMode
 {
@@ -43,6 +47,7 @@ public static class CompareMode
         }
 
         var ours = new Dictionary<(string Trace, string Measurement), double>();
+        var oursWall = new Dictionary<(string Trace, string Measurement), double>();
         foreach (var name in traces)
         {
             var trace = EditingTrace.Load(name);
@@ -50,7 +55,7 @@ public static class CompareMode
             ours[(name, "memory")] = MemoryMode.Measure(trace);
             foreach (var m in Measurements)
             {
-                ours[(name, m)] = Measure(trace, m, runs, maxSeconds, out var size);
+                (ours[(name, m)], oursWall[(name, m)]) = Measure(trace, m, runs, maxSeconds, out var size);
                 if (size > 0)
                 {
                     ours[(name, "size")] = size;
@@ -59,16 +64,29 @@ public static class CompareMode
         }
 
         var peers = File.Exists(peersPath) ? Peers.Read(peersPath) : null;
-        Console.WriteLine($"CrdtCollab: {Format.Machine()}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; median of {runs} runs after up to {MaxWarmupRuns} warm-ups");
+        Console.WriteLine($"CrdtCollab: {Format.Machine()}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load average {LoadAverage()}; median of {runs} runs after up to {MaxWarmupRuns} warm-ups");
         Console.WriteLine(peers is null
             ? $"Peers: {peersPath} not found; run `node --expose-gc benchmarks/peers/run.mjs` first. Peer columns show n/a."
-            : $"Peers: {peers.Machine} ({Path.GetRelativePath(Directory.GetCurrentDirectory(), peersPath)})");
+            : $"Peers: {peers.Machine} ({peersPath})");
         Console.WriteLine();
-        Console.WriteLine(Table(traces, ours, peers));
+        Console.WriteLine(Table(traces, ours, oursWall, peers));
         return 0;
     }
 
-    private static double Measure(EditingTrace trace, string measurement, int runs, double maxSeconds, out long size)
+    private static string LoadAverage()
+    {
+        try
+        {
+            return File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
+    }
+
+    /// <summary>Median main-thread CPU ms (wall ms off Linux) and median wall ms.</summary>
+    private static (double Cpu, double Wall) Measure(EditingTrace trace, string measurement, int runs, double maxSeconds, out long size)
     {
         size = 0;
         Func<YDoc?> step;
@@ -102,43 +120,46 @@ public static class CompareMode
             }
         }
 
-        double Once()
+        (double Cpu, double Wall) Once()
         {
             // Collect the previous run's document outside the timed region, so each run starts
             // from the same heap instead of paying for its predecessor's garbage.
             GC.Collect();
             GC.WaitForPendingFinalizers();
+            var cpu0 = CpuTimeClock.ThreadMilliseconds();
             var t0 = Stopwatch.GetTimestamp();
             var doc = step();
-            var ms = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+            var wall = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+            var cpu = CpuTimeClock.ThreadMilliseconds() - cpu0 ?? wall;
             if (doc is not null)
             {
                 TraceReplay.Expect(doc, trace, measurement);
             }
 
-            return ms;
+            return (cpu, wall);
         }
 
         var warmup = new List<double>();
         do
         {
-            warmup.Add(Once());
+            warmup.Add(Once().Wall);
         }
         while (warmup.Count < MaxWarmupRuns && warmup.Sum() < maxSeconds * 1000 / 4);
 
         var n = Math.Max(1, Math.Min(runs, (int)(maxSeconds * 1000 / Math.Max(warmup[^1], 1e-6))));
-        var timed = new List<double>(n);
+        var timed = new List<(double Cpu, double Wall)>(n);
         for (var i = 0; i < n; i++)
         {
             timed.Add(Once());
         }
 
-        var median = Format.Median(timed);
-        Console.Error.WriteLine($"  {trace.Name} {measurement}: warm-up {string.Join(' ', warmup.Select(Format.Ms))} ms | runs {string.Join(' ', timed.Select(Format.Ms))} ms");
-        return median;
+        var cpuMedian = Format.Median([.. timed.Select(t => t.Cpu)]);
+        var wallMedian = Format.Median([.. timed.Select(t => t.Wall)]);
+        Console.Error.WriteLine($"  {trace.Name} {measurement}: warm-up {string.Join(' ', warmup.Select(Format.Ms))} ms wall | runs {string.Join(' ', timed.Select(t => Format.Ms(t.Wall)))} ms wall, {string.Join(' ', timed.Select(t => Format.Ms(t.Cpu)))} ms cpu");
+        return (cpuMedian, wallMedian);
     }
 
-    private static string Table(List<string> traces, Dictionary<(string, string), double> ours, Peers? peers)
+    private static string Table(List<string> traces, Dictionary<(string, string), double> ours, Dictionary<(string, string), double> oursWall, Peers? peers)
     {
         var engines = peers?.Engines ?? [];
         var lines = new List<string>
@@ -163,12 +184,14 @@ public static class CompareMode
                     _ => m + " (ms)",
                 };
                 var cells = engines.Select(e => PeerCell(peers!, t, m, e.Id, mine));
-                lines.Add($"| {t} | {label} | {OurCell(m, mine)} | {string.Join(" | ", cells)} |");
+                var ourCell = oursWall.TryGetValue((t, m), out var wall) ? $"{Format.Ms(mine)} ({Format.Ms(wall)})" : OurCell(m, mine);
+                lines.Add($"| {t} | {label} | {ourCell} | {string.Join(" | ", cells)} |");
             }
         }
 
         lines.Add("");
-        lines.Add("Times are medians in ms; `(×r)` is ours ÷ that engine (below 1× we are faster). Encoded size: one V1 update " +
+        lines.Add("Times are medians in ms of main-thread CPU time, wall time in parentheses (a peer record without CPU times shows wall only); " +
+            "`×r` is ours ÷ that engine on CPU time (wall if the peer has no CPU time; below 1 we are faster). Encoded size: one V1 update " +
             "(Yjs, Yrs) or the engine's own snapshot format. Memory: ours is managed bytes retained by the document " +
             "(GC.GetTotalMemory(true) delta); peers' is the JS heapUsed delta plus wasm linear-memory growth (64 KiB pages).");
         return string.Join('\n', lines);
@@ -210,13 +233,16 @@ public static class CompareMode
                 shown = Format.Bytes(theirs);
                 break;
             default:
-                theirs = r.Value.GetProperty("medianMs").GetDouble();
+                var wallMs = r.Value.GetProperty("medianMs").GetDouble();
+                var hasCpu = r.Value.TryGetProperty("cpuMedianMs", out var c) && c.ValueKind == JsonValueKind.Number;
+                theirs = hasCpu ? c.GetDouble() : wallMs;
                 var n = r.Value.GetProperty("runs").GetInt32();
-                shown = Format.Ms(theirs) + (n < r.Value.GetProperty("runsRequested").GetInt32() ? $" (n={n})" : "");
+                shown = (hasCpu ? $"{Format.Ms(theirs)} ({Format.Ms(wallMs)})" : $"wall {Format.Ms(wallMs)}")
+                    + (n < r.Value.GetProperty("runsRequested").GetInt32() ? $" n={n}" : "");
                 break;
         }
 
-        return theirs > 0 ? $"{shown} (×{Format.Ratio(mine / theirs).TrimEnd('×')})" : shown;
+        return theirs > 0 ? $"{shown} ×{Format.Ratio(mine / theirs).TrimEnd('×')}" : shown;
     }
 
     private static string Truncate(string s, int n) => (s.Length <= n ? s : s[..n] + "…").Replace('|', '/');
