@@ -29,6 +29,9 @@ public sealed partial class YDoc
 
     internal StructStore Store { get; } = new();
 
+    /// <summary>Reused by each transaction's clean-up (they run one after another, never nested).</summary>
+    internal List<KeyValuePair<long, long>> ScratchClients { get; } = [];
+
     /// <summary>The client id used for local edits.</summary>
     public long ClientId { get; set; }
 
@@ -104,45 +107,63 @@ public sealed partial class YDoc
 
     internal void TransactCore(Action<YTransaction> body, object? origin, bool local)
     {
-        bool initial = false;
-        if (_current is null)
-        {
-            initial = true;
-            _current = new YTransaction(this, origin, local);
-            Store.Transaction = _current;
-            _cleanups.Add(_current);
-        }
-        else if (!local)
-        {
-            _current.Local = false;
-        }
+        var transaction = BeginTransaction(origin, local, out bool owned);
         try
         {
-            body(_current);
+            body(transaction);
         }
         finally
         {
-            if (initial)
+            EndTransaction(owned);
+        }
+    }
+
+    /// <summary>
+    /// Joins the current transaction or starts one (<paramref name="owned"/>). Editing paths
+    /// use this pair instead of a closure so a keystroke allocates no delegate.
+    /// </summary>
+    internal YTransaction BeginTransaction(object? origin, bool local, out bool owned)
+    {
+        if (_current is { } current)
+        {
+            owned = false;
+            if (!local)
             {
-                bool finish = ReferenceEquals(_current, _cleanups[0]);
-                _current = null;
-                Store.Transaction = null;
-                if (finish)
+                current.Local = false;
+            }
+            return current;
+        }
+        owned = true;
+        _current = new YTransaction(this, origin, local);
+        Store.Transaction = _current;
+        _cleanups.Add(_current);
+        return _current;
+    }
+
+    /// <summary>Ends a transaction started by <see cref="BeginTransaction"/>; call in a finally block.</summary>
+    internal void EndTransaction(bool owned)
+    {
+        if (!owned)
+        {
+            return;
+        }
+        bool finish = ReferenceEquals(_current, _cleanups[0]);
+        _current = null;
+        Store.Transaction = null;
+        if (finish)
+        {
+            // Clean-ups can start follow-up transactions (text formatting clean-up);
+            // they are queued and finished in order.
+            try
+            {
+                for (int i = 0; i < _cleanups.Count; i++)
                 {
-                    // Clean-ups can start follow-up transactions (text formatting clean-up);
-                    // they are queued and finished in order.
-                    try
-                    {
-                        for (int i = 0; i < _cleanups.Count; i++)
-                        {
-                            TransactionCleanup.Run(_cleanups[i]);
-                        }
-                    }
-                    finally
-                    {
-                        _cleanups.Clear();
-                    }
+                    TransactionCleanup.Run(_cleanups[i]);
                 }
+            }
+            finally
+            {
+                _cleanups.Clear();
             }
         }
     }

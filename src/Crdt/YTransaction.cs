@@ -36,8 +36,12 @@ public sealed class YTransaction
 
     internal readonly DeleteSet DeleteSet = new();
 
-    /// <summary>Right parts of splits, re-merged at the end of the transaction.</summary>
-    internal readonly List<StructBase> MergeStructs = [];
+    private List<StructBase>? _mergeStructs;
+
+    /// <summary>Right parts of splits, re-merged at the end of the transaction (allocated on first split).</summary>
+    internal List<StructBase> MergeStructs => _mergeStructs ??= [];
+
+    internal bool HasMergeStructs => _mergeStructs is { Count: > 0 };
 
     /// <summary>Clients that grew, with their state before, fixed when the clean-up starts.</summary>
     internal List<KeyValuePair<long, long>>? ChangedClientsAtEnd;
@@ -76,9 +80,9 @@ public sealed class YTransaction
     }
 
     /// <summary>Clients whose structs grew in this transaction, with their state before.</summary>
-    internal List<KeyValuePair<long, long>> ChangedClients()
+    internal List<KeyValuePair<long, long>> ChangedClients(List<KeyValuePair<long, long>> result)
     {
-        var result = new List<KeyValuePair<long, long>>(1 + (_moreBefore?.Count ?? 0));
+        result.Clear();
         if (_firstClient >= 0)
         {
             result.Add(new(_firstClient, _firstBefore));
@@ -92,7 +96,9 @@ public sealed class YTransaction
 
     internal void AddChangedType(YType type)
     {
-        if (ReferenceEquals(type.LastChangedBy, this))
+        // Changed types are only consulted after remote transactions (formatting clean-up);
+        // there are no type observers yet, so local edits skip the bookkeeping.
+        if (Local || ReferenceEquals(type.LastChangedBy, this))
         {
             return;
         }

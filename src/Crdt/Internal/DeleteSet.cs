@@ -16,9 +16,12 @@ internal struct DeleteRange(long clock, long length)
 /// <summary>Client → deleted clock ranges. Pure state: no timestamps, no deleter.</summary>
 internal sealed class DeleteSet
 {
-    public readonly Dictionary<long, List<DeleteRange>> Clients = [];
+    private Dictionary<long, List<DeleteRange>>? _clients;
 
-    public bool IsEmpty => Clients.Count == 0;
+    /// <summary>Client → ranges; allocated on first use (most transactions delete nothing).</summary>
+    public Dictionary<long, List<DeleteRange>> Clients => _clients ??= [];
+
+    public bool IsEmpty => _clients is null || _clients.Count == 0;
 
     public void Add(long client, long clock, long length)
     {
@@ -30,6 +33,10 @@ internal sealed class DeleteSet
     /// <summary>Sorts each client's ranges and merges overlapping or touching ones.</summary>
     public void SortAndMerge()
     {
+        if (IsEmpty)
+        {
+            return;
+        }
         foreach (var ranges in Clients.Values)
         {
             if (ranges.Count < 2)

@@ -17,7 +17,7 @@ internal static class TransactionCleanup
         var store = doc.Store;
         var ds = transaction.DeleteSet;
         ds.SortAndMerge();
-        var changedClients = transaction.ChangedClients();
+        var changedClients = transaction.ChangedClients(doc.ScratchClients);
         transaction.ChangedClientsAtEnd = changedClients;
         bool needFormattingCleanup = false;
         if (!transaction.Local && transaction.ChangedTypes is { } changedTypes)
@@ -40,14 +40,20 @@ internal static class TransactionCleanup
         }
         finally
         {
-            if (doc.Gc)
+            if (!ds.IsEmpty)
             {
-                CollectGarbage(ds, store);
+                if (doc.Gc)
+                {
+                    CollectGarbage(ds, store);
+                }
+                MergeDeleteSet(ds, store);
             }
-            MergeDeleteSet(ds, store);
             MergeNewStructs(changedClients, store);
-            MergeSplitParts(transaction, store);
-            if (!transaction.Local && changedClients.Exists(c => c.Key == doc.ClientId))
+            if (transaction.HasMergeStructs)
+            {
+                MergeSplitParts(transaction, store);
+            }
+            if (!transaction.Local && ContainsClient(changedClients, doc.ClientId))
             {
                 // Someone else is using our client id: continuing would corrupt documents.
                 doc.ClientId = YDoc.NewClientId();
@@ -57,6 +63,18 @@ internal static class TransactionCleanup
                 doc.EmitUpdate(transaction, () => EncodeTransactionUpdate(transaction, changedClients));
             }
         }
+    }
+
+    private static bool ContainsClient(List<KeyValuePair<long, long>> clients, long client)
+    {
+        foreach (var c in clients)
+        {
+            if (c.Key == client)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>Every client that grew, from its state before, in descending client order; then the transaction's deletions.</summary>

@@ -69,7 +69,15 @@ public partial class YText : YType
         var doc = RequireDoc();
         if (attributes is null && !HasFormatting)
         {
-            doc.Transact(tr => InsertPlain(tr, index, new ContentString(text)));
+            var tr = doc.BeginTransaction(null, local: true, out bool owned);
+            try
+            {
+                InsertPlain(tr, index, new ContentString(text));
+            }
+            finally
+            {
+                doc.EndTransaction(owned);
+            }
             return;
         }
         doc.Transact(tr =>
@@ -106,7 +114,16 @@ public partial class YText : YType
         CheckRange(index, length, LengthInternal);
         if (!HasFormatting)
         {
-            Transact(tr => ListOps.Delete(tr, this, index, length));
+            var doc = RequireDoc();
+            var tr = doc.BeginTransaction(null, local: true, out bool owned);
+            try
+            {
+                ListOps.Delete(tr, this, index, length);
+            }
+            finally
+            {
+                doc.EndTransaction(owned);
+            }
             return;
         }
         Transact(tr => DeleteText(tr, FindPosition(tr, index, true), length));

@@ -29,19 +29,54 @@ internal sealed class Item : StructBase
         Content = content;
     }
 
-    public Id? Origin;
-    public Id? RightOrigin;
+    // Origins are stored as two longs with client −1 for "none": a nullable Id would take
+    // 24 bytes each, and there is one item per run of typed text.
+    private long _originClient = -1;
+    private long _originClock;
+    private long _rightOriginClient = -1;
+    private long _rightOriginClock;
+
+    public Id? Origin
+    {
+        get => _originClient < 0 ? null : new Id(_originClient, _originClock);
+        set
+        {
+            _originClient = value?.Client ?? -1;
+            _originClock = value?.Clock ?? 0;
+        }
+    }
+
+    public Id? RightOrigin
+    {
+        get => _rightOriginClient < 0 ? null : new Id(_rightOriginClient, _rightOriginClock);
+        set
+        {
+            _rightOriginClient = value?.Client ?? -1;
+            _rightOriginClock = value?.Clock ?? 0;
+        }
+    }
+
     public Item? Left;
     public Item? Right;
 
     /// <summary>The resolved parent type; null until resolved, or when the item must become GC.</summary>
     public YType? Parent;
 
-    /// <summary>Parent as decoded: a root name (resolved at integration, so a rejected update creates no root).</summary>
-    public string? ParentName;
+    // As decoded, before integration: a root name (resolved then, so a rejected update creates
+    // no root) or the boxed id of the item that holds the parent type.
+    private object? _decodedParent;
 
-    /// <summary>Parent as decoded: the id of the item that holds the parent type.</summary>
-    public Id? ParentId;
+    public string? ParentName
+    {
+        get => _decodedParent as string;
+        set => _decodedParent = value ?? (_decodedParent is string ? null : _decodedParent);
+    }
+
+    public Id? ParentId
+    {
+        get => _decodedParent is Id id ? id : null;
+        set => _decodedParent = value is { } id ? id : (_decodedParent is Id ? null : _decodedParent);
+    }
 
     public string? ParentSub;
     public ItemContent Content;
@@ -93,9 +128,10 @@ internal sealed class Item : StructBase
     /// </summary>
     public bool TryMergeWith(Item right)
     {
-        if (right.Origin is not { } ro || ro.Client != Client || ro.Clock != Clock + Length - 1
+        if (right._originClient != Client || right._originClock != Clock + Length - 1
             || !ReferenceEquals(Right, right)
-            || RightOrigin != right.RightOrigin
+            || _rightOriginClient != right._rightOriginClient
+            || (_rightOriginClient >= 0 && _rightOriginClock != right._rightOriginClock)
             || right.Client != Client || Clock + Length != right.Clock
             || Deleted != right.Deleted
             || Content.Ref != right.Content.Ref)
