@@ -6,12 +6,12 @@ namespace CrdtCollab.Crdt;
 public sealed partial class YDoc
 {
     /// <summary>
-    /// Encodes what a peer with <paramref name="targetStateVector"/> lacks (everything when
+    /// Encodes what a peer with <paramref name="stateVector"/> lacks (everything when
     /// empty) as one V1 update, with the whole delete set and any pending data, exactly as Yjs.
     /// </summary>
-    public byte[] EncodeStateAsUpdate(ReadOnlySpan<byte> targetStateVector = default)
+    public byte[] EncodeStateAsUpdate(ReadOnlySpan<byte> stateVector = default)
     {
-        var target = StateVectorCodec.Read(targetStateVector);
+        var target = StateVectorCodec.Read(stateVector);
         byte[] state;
         using (var writer = new Lib0Writer(1024))
         {
@@ -33,7 +33,7 @@ public sealed partial class YDoc
         }
         if (Store.Pending is { } pending)
         {
-            parts.Add(UpdateMerger.Diff(pending.Update, targetStateVector.IsEmpty ? [0] : targetStateVector));
+            parts.Add(UpdateMerger.Diff(pending.Update, stateVector.IsEmpty ? [0] : stateVector));
         }
         return UpdateMerger.Merge(parts);
     }

@@ -8,7 +8,7 @@ namespace CrdtCollab.Crdt;
 /// A Yjs-compatible document: named root types, a struct store, transactions, and updates in
 /// Yjs update format V1. Not thread-safe: use one document from one thread at a time.
 /// </summary>
-public sealed partial class YDoc
+public sealed partial class YDoc : Protocols.ISyncDocument
 {
     private readonly Dictionary<string, YType> _share = [];
     private readonly List<YTransaction> _cleanups = [];
