@@ -105,10 +105,12 @@ public sealed partial class ProjectionDaemon
 
         var events = new List<StoredEvent>(Math.Min(_options.BatchSize, 1024));
         var page = 0;
+        var head = checkpoint;
         var stoppedAtHorizon = false;
         await using (var command = new NpgsqlCommand(
             $"""
-            SELECT {EventRows.Columns}, tx_id < pg_snapshot_xmin(pg_current_snapshot())
+            SELECT {EventRows.Columns}, tx_id < pg_snapshot_xmin(pg_current_snapshot()),
+                   (SELECT max(global_position) FROM {_schema}.events)
               FROM {_schema}.events
              WHERE global_position > $1
              ORDER BY global_position
@@ -121,6 +123,7 @@ public sealed partial class ProjectionDaemon
             while (await reader.ReadAsync(cancellationToken))
             {
                 page++;
+                head = reader.GetInt64(EventRows.ColumnCount + 1);
                 // The first unsettled row ends the batch: everything after it waits, even rows that
                 // look settled, so the checkpoint only ever covers a gap-free prefix.
                 if (!reader.GetBoolean(EventRows.ColumnCount))
@@ -131,42 +134,41 @@ public sealed partial class ProjectionDaemon
                 events.Add(EventRows.Read(reader));
             }
         }
-        if (stoppedAtHorizon)
-        {
-            Interlocked.Increment(ref _horizonStops);
-        }
-
         if (events.Count == 0)
         {
             await transaction.CommitAsync(cancellationToken);
             Volatile.Write(ref _checkpoint, checkpoint);
-            if (stoppedAtHorizon)
-            {
-                Volatile.Write(ref _lag, Math.Max(Volatile.Read(ref _lag), page));
-            }
+            Volatile.Write(ref _lag, Math.Max(0, head - checkpoint));
+            CountHorizonStop(stoppedAtHorizon);
             return BatchOutcome.Idle;
         }
 
         await _projection.ApplyAsync(connection, transaction, events, cancellationToken);
 
         var last = events[^1].GlobalPosition;
-        long head;
         await using (var command = new NpgsqlCommand(
-            $"""
-            UPDATE {_schema}.projection_checkpoints SET position = @position, updated_at = now() WHERE name = @name;
-            SELECT coalesce(max(global_position), 0) FROM {_schema}.events;
-            """, connection, transaction))
+            $"UPDATE {_schema}.projection_checkpoints SET position = $2, updated_at = now() WHERE name = $1", connection, transaction))
         {
-            command.Parameters.Add(new NpgsqlParameter<string>("name", Name));
-            command.Parameters.Add(new NpgsqlParameter<long>("position", last));
-            head = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Name });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = last });
+            await command.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
 
         Volatile.Write(ref _checkpoint, last);
         Volatile.Write(ref _lag, Math.Max(0, head - last));
+        CountHorizonStop(stoppedAtHorizon);
         EventStoreLog.Applied(_logger, Name, events.Count, last);
         return page == _options.BatchSize && !stoppedAtHorizon ? BatchOutcome.Full : BatchOutcome.Partial;
+    }
+
+    // Counted after checkpoint and lag are published, so an observer of the count also sees them.
+    private void CountHorizonStop(bool stopped)
+    {
+        if (stopped)
+        {
+            Interlocked.Increment(ref _horizonStops);
+        }
     }
 
     private enum BatchOutcome

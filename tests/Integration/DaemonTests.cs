@@ -69,6 +69,7 @@ public sealed class DaemonTests(PostgresFixture pg)
         Assert.Equal(settledHead, daemon.Checkpoint);
         Assert.Equal(settledHead, await daemon.GetCheckpointAsync());
         Assert.True(await daemon.GetLagAsync() > 0);
+        Assert.True(daemon.Lag > 0);
 
         release.SetResult();
         var slowResult = await slow;
