@@ -153,4 +153,79 @@ public sealed class KnownYjsBehaviourTests
         Assert.Equal(Final, Check2.Hex(oneByOne.EncodeStateAsUpdate()));
         Assert.Equal(Final, Check2.Hex(merged.EncodeStateAsUpdate()));
     }
+
+    [Fact]
+    public void A_doc_can_keep_structs_pending_after_receiving_every_update_like_yjs()
+    {
+        // Found by the convergence property (CRDT_PROP_SCALE=8, shrunk to 4 clients and 12
+        // steps). These are, in order, the updates replica 0 (client 1123830633) emitted and
+        // received; every update of the session is among them. The other replicas show
+        // array [{...}, -7]; this one never integrates 1819440540:2 (the -7) because the
+        // pending retry only fires when a recorded lowest missing clock is passed. yjs 13.6.33
+        // ends in exactly this state (pending structs and deletes kept): NOT CONVERGED, in yjs
+        // as here. The convergence property therefore fails now and then until the engine
+        // retries pending structs whenever a dependency arrives (a deliberate departure from yjs).
+        string[] received =
+        [
+            "0101E996F197040004010474657874016100",
+            "01019CEBC9E3060144E3E0D0810400016100",
+            "01019CEBC9E30602889CEBC9E30600017D4700",
+            "00029CEBC9E306010101E3E0D08104010004",
+            "0102E3E0D081040246E3E0D0810401066974616C69630474727565C69CEBC9E30601E3E0D0810400066974616C6963046E756C6C00",
+            "01019CEBC9E30600080105617272617901760201617D010162760101637900",
+            "0101E3E0D081040004010474657874016100",
+            "0101B3989EFC07002801036D6170026B300175047D017701737E750000",
+            "0101E3E0D0810401449CEBC9E30601010A00",
+        ];
+        var doc = SessionRunner.NewDoc(gc: true, 5);
+        foreach (var u in received)
+        {
+            doc.ApplyUpdate(Convert.FromHexString(u));
+        }
+        Assert.Equal("[{\"a\":1,\"b\":{\"c\":false}}]", doc.GetArray("array").ToJson());
+        Assert.True(Check2.HasPending(doc));
+        Assert.Equal("04b3989efc07019cebc9e30601e996f1970401e3e0d0810401", Check2.Hex(doc.EncodeStateVector()));
+        Assert.Equal(
+            "0401b3989efc07002801036d6170026b300175047d017701737e7500039cebc9e30600080105617272617901760201617d010162760101637944e3e0d08104000161889cebc9e30600017d4701e996f197040004010474657874016104e3e0d08104000101047465787401449cebc9e30601010a46e3e0d0810401066974616c69630474727565c69cebc9e30601e3e0d0810400066974616c6963046e756c6c029cebc9e306010101e3e0d08104010004",
+            Check2.Hex(doc.EncodeStateAsUpdate()));
+    }
+
+    [Fact]
+    public void Formatting_clean_up_with_pending_data_can_remove_a_meaningful_marker_like_yjs()
+    {
+        // Found by the diff property (CRDT_PROP_SCALE=8, shrunk). Doc a applies the session log
+        // in order: "x" then "中文é" in italic. Doc b applies the subset 0,7,6,2,4,1,8,5 (some
+        // structs stay pending), then the diff of a against its state vector. b's clean-up
+        // transaction deletes the {italic: true} marker (1609232715:1), so b shows "x中文é"
+        // unformatted, while a still shows it italic — yjs 13.6.33 does exactly this. Once b's
+        // clean-up update reaches a both are unformatted; the properties therefore compare
+        // formatting only after clean-ups are exchanged.
+        string[] log =
+        [
+            "01010700040104746578740A7879F09F918DF09F8FBD00",
+            "0101CBE2ABFF0500080105617272617901760201617D010162760101637900",
+            "0102CBE2ABFF0501C607030704066974616C69630474727565860705066974616C6963046E756C6C02CBE2ABFF0501000107010202",
+            "0101CBE2ABFF0503C40705CBE2ABFF050208E4B8ADE69687C3A900",
+            "0101CBE2ABFF050648CBE2ABFF0500017D0100",
+            "0101CBE2ABFF05072801036D6170026B3101760201617D010162760101637900",
+            "010107062301036D6170026B3102005500",
+            "0001CBE2ABFF05010601",
+            "0001070201010402",
+        ];
+        var updates = log.Select(Convert.FromHexString).ToList();
+        var a = new Peer(gc: true, 900006);
+        updates.ForEach(a.Receive);
+        var b = new Peer(gc: true, 900007);
+        foreach (int i in new[] { 0, 7, 6, 2, 4, 1, 8, 5 })
+        {
+            b.Receive(updates[i]);
+        }
+        b.Receive(YUpdate.DiffUpdate(a.Doc.EncodeStateAsUpdate(), b.Doc.EncodeStateVector()));
+
+        Assert.Equal("\"x\", \"\\u4e2d\\u6587\\u00e9\"{italic:true}", DocState.Delta(a.Doc.GetText("text")));
+        Assert.Equal("\"x\\u4e2d\\u6587\\u00e9\"", DocState.Delta(b.Doc.GetText("text")));
+        Assert.Equal(["0001cbe2abff05010101"], b.Own.Select(Check2.Hex));
+        Peer.ExchangeOwnUpdates(a, b);
+        Assert.Equal(DocState.Delta(b.Doc.GetText("text")), DocState.Delta(a.Doc.GetText("text")));
+    }
 }

@@ -33,6 +33,7 @@ public sealed class SessionRunner
                 // broadcast; updates that came from the network are not echoed.
                 if (!ReferenceEquals(e.Origin, NetOrigin))
                 {
+                    Trace.Add($"r{me} emits {Convert.ToHexString(e.Update)}");
                     Log.Add(new Sent(me, e.Update));
                     for (int j = 0; j < _inbox.Length; j++)
                     {
@@ -56,6 +57,15 @@ public sealed class SessionRunner
     public List<Sent> Log { get; } = [];
 
     public int InFlight => _inbox.Sum(b => b.Count);
+
+    /// <summary>What happened, in order (emitted and applied updates as hex): replayable against yjs.</summary>
+    public List<string> Trace { get; } = [];
+
+    private void Receive(int r, byte[] msg)
+    {
+        Trace.Add($"r{r} applies {Convert.ToHexString(msg)}");
+        Docs[r].ApplyUpdate(msg, NetOrigin);
+    }
 
     /// <summary>A document with the three roots every test uses, typed the same way everywhere.</summary>
     public static YDoc NewDoc(bool gc, long? client = null)
@@ -91,7 +101,7 @@ public sealed class SessionRunner
                     {
                         _inbox[r].RemoveAt(k);
                     }
-                    Docs[r].ApplyUpdate(msg, NetOrigin);
+                    Receive(r, msg);
                     break;
             }
         }
@@ -109,7 +119,7 @@ public sealed class SessionRunner
             int k = rnd.Next(_inbox[r].Count);
             var msg = _inbox[r][k];
             _inbox[r].RemoveAt(k);
-            Docs[r].ApplyUpdate(msg, NetOrigin);
+            Receive(r, msg);
         }
         return this;
     }
