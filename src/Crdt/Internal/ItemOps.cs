@@ -80,7 +80,7 @@ internal static class ItemOps
             item.Right = right as Item;
             item.RightOrigin = right.Id;
         }
-        if (left is GcStruct || right is GcStruct)
+        if (left is GcStruct || right is GcStruct || OriginNoLongerEndsLeft(item, left))
         {
             item.Parent = null;
             item.ParentName = null;
@@ -110,6 +110,15 @@ internal static class ItemOps
         }
         return null;
     }
+
+    /// <summary>
+    /// Resolving the right origin can split the left neighbour again when a hostile item's
+    /// right origin lies inside it, left of the origin; the item would then be linked where
+    /// its origin does not point, and its re-encoding would place it elsewhere. Such an item
+    /// is collected instead.
+    /// </summary>
+    private static bool OriginNoLongerEndsLeft(Item item, StructBase? left) =>
+        left is Item l && item.Origin is { } o && (l.Client != o.Client || l.Clock + l.Length - 1 != o.Clock);
 
     /// <summary>Integrates an item (or turns it into GC when its parent is gone). <paramref name="offset"/> units are already known.</summary>
     public static void Integrate(YTransaction transaction, Item item, int offset)

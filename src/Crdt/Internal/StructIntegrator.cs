@@ -94,6 +94,13 @@ internal static class StructIntegrator
                     NoteMissing(head.Client, head.Clock - 1);
                     MoveStackToRest();
                 }
+                else if (offset >= head.Length)
+                {
+                    // Already fully known. Yjs still checks its dependencies and may keep it
+                    // pending forever (a hostile re-send with a missing right origin would then
+                    // travel in our state over the struct we have); dropping it is equivalent
+                    // for every honest update.
+                }
                 else
                 {
                     long? dep = head is Item item ? ItemOps.GetMissing(transaction, store, item) : null;
