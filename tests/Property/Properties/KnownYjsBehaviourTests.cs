@@ -228,4 +228,40 @@ public sealed class KnownYjsBehaviourTests
         Peer.ExchangeOwnUpdates(a, b);
         Assert.Equal(DocState.Delta(b.Doc.GetText("text")), DocState.Delta(a.Doc.GetText("text")));
     }
+
+    [Fact]
+    public void A_merged_update_can_leave_structs_pending_after_the_rest_arrives_like_yjs()
+    {
+        // Found by the merge property (CRDT_PROP_SCALE=20, shrunk; clients 0 and 2^53-1, gc
+        // off). Updates 2, 4, 1 of this log merged and applied, then 0 and 3 one by one: the
+        // doc keeps structs pending and reads "👍🏽a 😀😀" with an empty array, where the
+        // same updates one by one give "👍a🏽a 😀a😀" and [1099511627776]. yjs 13.6.33 prints
+        // the same merged bytes and the same stuck result: the sticky-pending behaviour above.
+        string[] log =
+        [
+            "010200000401047465787404F09F98804400000EF09F918DF09F8FBD6120F09F988000",
+            "0102FFFFFFFFFFFFFF0F0046000204626F6C6403227822C60003000404626F6C64046E756C6C00",
+            "0101FFFFFFFFFFFFFF0F02C400090000016100",
+            "0103000AC6FFFFFFFFFFFFFF0F010004046872656603227822C4000A00040161C6000B00040468726566046E756C6C00",
+            "0101000D0801056172726179017C5380000000",
+        ];
+        var updates = log.Select(Convert.FromHexString).ToList();
+        var merged = SessionRunner.NewDoc(gc: false, 900003);
+        var mergedUpdate = YUpdate.MergeUpdates([updates[2], updates[4], updates[1]]);
+        Assert.Equal("0203ffffffffffffff0f0046000204626f6c6403227822c60003000404626f6c64046e756c6cc400090000016101000d0801056172726179017c5380000000", Check2.Hex(mergedUpdate));
+        merged.ApplyUpdate(mergedUpdate);
+        merged.ApplyUpdate(updates[0]);
+        merged.ApplyUpdate(updates[3]);
+        var oneByOne = SessionRunner.NewDoc(gc: false, 900003);
+        foreach (int i in new[] { 2, 4, 1, 0, 3 })
+        {
+            oneByOne.ApplyUpdate(updates[i]);
+        }
+
+        Assert.Equal("👍🏽a 😀😀", merged.GetText("text").ToString());
+        Assert.Equal("[]", merged.GetArray("array").ToJson());
+        Assert.True(Check2.HasPending(merged));
+        Assert.Equal("👍a🏽a 😀a😀", oneByOne.GetText("text").ToString());
+        Assert.Equal("[1099511627776]", oneByOne.GetArray("array").ToJson());
+    }
 }
