@@ -86,6 +86,7 @@ internal static class Migrations
                 v_conflict int;
                 v_first bigint := 0;
                 v_updated bigint;
+                v_xid xid8;
             BEGIN
                 -- 1. Per-stream locks, in key order so concurrent batches cannot deadlock. Advisory
                 --    locks need no transaction id, which keeps the xid unassigned until step 4.
@@ -94,18 +95,21 @@ internal static class Migrations
 
                 -- 2. Idempotency: a request whose update ids are all stored is a retry. A probe of
                 --    the index first; the per-request accounting only runs when something matched.
-                --    Written as a join on unnest (not "= ANY"), which the planner turns into index
-                --    lookups; "= ANY" got a sequential scan whose cost grew with the log.
+                --    Lookups go through LATERAL ... LIMIT 1, which can only run as one index probe per
+                --    id: as joins or "= ANY", the planner (estimating 10 array elements) chose
+                --    sequential scans whose cost grew with the log.
                 IF EXISTS (SELECT 1 FROM unnest(e_update) AS u(id)
-                             JOIN {s}.events x ON x.update_id = u.id AND x.update_id IS NOT NULL) THEN
+                             CROSS JOIN LATERAL (SELECT 1 FROM {s}.events x
+                                                  WHERE x.update_id = u.id AND x.update_id IS NOT NULL LIMIT 1) hit) THEN
                     v_any_dup := true;
                     SELECT array_agg(p.found = p.n ORDER BY p.req),
                            min(p.req) FILTER (WHERE p.found > 0 AND p.found < p.n)
                       INTO v_dup, v_bad
                       FROM (SELECT e.req, count(*) AS n, count(x.global_position) AS found
                               FROM unnest(e_req, e_stream, e_update) AS e(req, stream, upd)
-                              LEFT JOIN {s}.events x
-                                     ON x.update_id = e.upd AND x.stream_id = e.stream AND x.update_id IS NOT NULL
+                              LEFT JOIN LATERAL (SELECT x.global_position FROM {s}.events x
+                                                  WHERE x.update_id = e.upd AND x.stream_id = e.stream
+                                                    AND x.update_id IS NOT NULL LIMIT 1) x ON true
                              GROUP BY e.req) p;
                     IF v_bad IS NOT NULL THEN
                         RAISE EXCEPTION 'idempotency conflict' USING ERRCODE = 'CS002', DETAIL = r_stream[v_bad]::text;
@@ -121,7 +125,7 @@ internal static class Migrations
                       INTO v_start, v_total, v_conflict
                       FROM (SELECT r.idx::int AS idx, r.n, r.expected, coalesce(st.version, 0) + r.off AS actual
                               FROM unnest(r_stream, r_expected, r_count, r_offset) WITH ORDINALITY AS r(stream, expected, n, off, idx)
-                              LEFT JOIN {s}.streams st ON st.id = r.stream) q;
+                              LEFT JOIN LATERAL (SELECT h.version FROM {s}.streams h WHERE h.id = r.stream LIMIT 1) st ON true) q;
                 ELSE
                     SELECT array_agg(q.actual ORDER BY q.idx),
                            coalesce(sum(q.n) FILTER (WHERE q.actual IS NOT NULL), 0),
@@ -135,7 +139,7 @@ internal static class Migrations
                                    END AS actual
                               FROM (SELECT x.stream, x.expected, x.n, x.idx::int AS idx, coalesce(v_dup[x.idx::int], false) AS dup
                                       FROM unnest(r_stream, r_expected, r_count) WITH ORDINALITY AS x(stream, expected, n, idx)) r
-                              LEFT JOIN {s}.streams st ON st.id = r.stream) q;
+                              LEFT JOIN LATERAL (SELECT h.version FROM {s}.streams h WHERE h.id = r.stream LIMIT 1) st ON true) q;
                 END IF;
                 IF v_conflict IS NOT NULL THEN
                     RAISE EXCEPTION 'wrong expected version' USING ERRCODE = 'CS001',
@@ -149,7 +153,7 @@ internal static class Migrations
                     --    (see ProjectionDaemon). A session lock, released right away, not at commit.
                     PERFORM pg_advisory_lock({orderingKey});
                     BEGIN
-                        PERFORM pg_current_xact_id();
+                        v_xid := pg_current_xact_id();
                         v_first := nextval('{s}.events_position_seq');
                         IF v_total > 1 THEN
                             PERFORM setval('{s}.events_position_seq', v_first + v_total - 1);
@@ -165,7 +169,7 @@ internal static class Migrations
                         INSERT INTO {s}.events (global_position, stream_id, stream_version, event_type, payload, created_at,
                                                 user_id, client_id, correlation_id, causation_id, update_id, tx_id)
                         SELECT v_first + row_number() OVER (ORDER BY e.ord) - 1, e.stream, v_start[e.req] + e.k,
-                               e.typ, e.payload, p_ts, e.usr, e.cli, e.corr, e.cause, e.upd, pg_current_xact_id()
+                               e.typ, e.payload, p_ts, e.usr, e.cli, e.corr, e.cause, e.upd, v_xid
                           FROM unnest(e_req, e_k, e_stream, e_type, e_payload, e_update, e_user, e_client, e_correlation, e_causation)
                                WITH ORDINALITY AS e(req, k, stream, typ, payload, upd, usr, cli, corr, cause, ord)
                          WHERE v_start[e.req] IS NOT NULL;
@@ -174,7 +178,7 @@ internal static class Migrations
                         INSERT INTO {s}.events (global_position, stream_id, stream_version, event_type, payload, created_at,
                                                 user_id, client_id, correlation_id, causation_id, update_id, tx_id)
                         SELECT v_first + e.ord - 1, e.stream, v_start[e.req] + e.k,
-                               e.typ, e.payload, p_ts, e.usr, e.cli, e.corr, e.cause, e.upd, pg_current_xact_id()
+                               e.typ, e.payload, p_ts, e.usr, e.cli, e.corr, e.cause, e.upd, v_xid
                           FROM unnest(e_req, e_k, e_stream, e_type, e_payload, e_update, e_user, e_client, e_correlation, e_causation)
                                WITH ORDINALITY AS e(req, k, stream, typ, payload, upd, usr, cli, corr, cause, ord);
                     END IF;
@@ -192,8 +196,8 @@ internal static class Migrations
                         INSERT INTO {s}.streams (id, version, tenant_id, project_id, created_at, updated_at)
                         SELECT r.stream, max(v_start[r.idx::int] + r.n), min(r.tenant), min(r.project), p_ts, p_ts
                           FROM unnest(r_stream, r_count, r_tenant, r_project) WITH ORDINALITY AS r(stream, n, tenant, project, idx)
-                         WHERE v_start[r.idx::int] IS NOT NULL
-                           AND NOT EXISTS (SELECT 1 FROM {s}.streams st WHERE st.id = r.stream)
+                          LEFT JOIN LATERAL (SELECT 1 AS found FROM {s}.streams st WHERE st.id = r.stream LIMIT 1) e ON true
+                         WHERE v_start[r.idx::int] IS NOT NULL AND e.found IS NULL
                          GROUP BY r.stream;
                     END IF;
 
@@ -216,7 +220,9 @@ internal static class Migrations
                     RETURN QUERY
                         SELECT e.req, e.k, x.stream_version, x.global_position, true
                           FROM unnest(e_req, e_k, e_stream, e_update) AS e(req, k, stream, upd)
-                          JOIN {s}.events x ON x.update_id = e.upd AND x.stream_id = e.stream AND x.update_id IS NOT NULL
+                          CROSS JOIN LATERAL (SELECT x.stream_version, x.global_position FROM {s}.events x
+                                               WHERE x.update_id = e.upd AND x.stream_id = e.stream
+                                                 AND x.update_id IS NOT NULL LIMIT 1) x
                          WHERE v_start[e.req] IS NULL;
                 END IF;
             END
