@@ -19,7 +19,7 @@ public sealed class ConvergenceProperties
     public void Replicas_converge_after_random_concurrent_edits_and_delivery_with_gc_off() => Converge(gc: false);
 
     private static void Converge(bool gc) =>
-        Check.One(PropConfig.Quick(120), Prop.ForAll(ScriptGen.Sessions(gc), session =>
+        Check.One(PropConfig.Quick(250), Prop.ForAll(ScriptGen.Sessions(gc), session =>
         {
             var run = SessionRunner.Run(session);
             var first = DocState.Of(run.Docs[0]);
@@ -31,7 +31,7 @@ public sealed class ConvergenceProperties
 
     [Fact]
     public void Shuffled_delivery_of_a_sessions_updates_converges_to_the_in_order_result() =>
-        Check.One(PropConfig.Quick(120), Prop.ForAll(SessionCase.Arbitrary(maxReplicas: 3, maxSteps: 40), c =>
+        Check.One(PropConfig.Quick(200), Prop.ForAll(SessionCase.Arbitrary(maxReplicas: 3, maxSteps: 40), c =>
         {
             var run = new SessionRunner(c.Session).RunSteps();
             var log = run.Log.Select(s => s.Update).ToList();

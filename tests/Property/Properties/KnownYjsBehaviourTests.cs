@@ -264,4 +264,34 @@ public sealed class KnownYjsBehaviourTests
         Assert.Equal("👍a🏽a 😀a😀", oneByOne.GetText("text").ToString());
         Assert.Equal("[1099511627776]", oneByOne.GetArray("array").ToJson());
     }
+
+    [Fact]
+    public void Six_updates_in_one_order_leave_a_doc_stuck_with_pending_structs_like_yjs()
+    {
+        // The smallest sticky-pending case, found by the shuffled-delivery property: two clients
+        // (358450949, 1403890236), six updates, applied in the order 3,5,2,0,1,4. Every
+        // dependency arrives, yet the doc reads text "a" and an empty map, where in-order
+        // delivery gives "aaa" and {k1: 1}. yjs 13.6.33 ends in the same stuck state.
+        string[] log =
+        [
+            "0101BCD4B69D050008010561727261790175047D017701737E750000",
+            "0101858EF6AA010004010474657874016100",
+            "0001BCD4B69D05010001",
+            "0101BCD4B69D050184858EF6AA0100016100",
+            "0101858EF6AA010184BCD4B69D0501016100",
+            "0101858EF6AA01022801036D6170026B31017D0100",
+        ];
+        var updates = log.Select(Convert.FromHexString).ToList();
+        var shuffled = SessionRunner.NewDoc(gc: false, 5);
+        foreach (int i in new[] { 3, 5, 2, 0, 1, 4 })
+        {
+            shuffled.ApplyUpdate(updates[i]);
+        }
+        var inOrder = SessionRunner.NewDoc(gc: false, 5);
+        updates.ForEach(u => inOrder.ApplyUpdate(u));
+
+        Assert.Equal("{\"text\":\"a\",\"array\":[],\"map\":{}}", shuffled.ToJson());
+        Assert.True(Check2.HasPending(shuffled));
+        Assert.Equal("{\"text\":\"aaa\",\"array\":[],\"map\":{\"k1\":1}}", inOrder.ToJson());
+    }
 }

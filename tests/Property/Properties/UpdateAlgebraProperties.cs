@@ -27,7 +27,7 @@ public sealed class UpdateAlgebraProperties
 
     [Fact]
     public void Applying_an_update_twice_equals_applying_it_once() =>
-        Check.One(PropConfig.Quick(150), Prop.ForAll(SessionCase.Arbitrary(), c =>
+        Check.One(PropConfig.Quick(200), Prop.ForAll(SessionCase.Arbitrary(), c =>
         {
             var run = new SessionRunner(c.Session).RunSteps();
             var all = Candidates(run);
@@ -48,7 +48,7 @@ public sealed class UpdateAlgebraProperties
 
     [Fact]
     public void Two_independent_updates_commute() =>
-        Check.One(PropConfig.Quick(150), Prop.ForAll(ForkCases(), c =>
+        Check.One(PropConfig.Quick(200), Prop.ForAll(ForkCases(), c =>
         {
             // Two replicas fork from a common state and edit independently; u1 and u2 are what
             // each added. Applying them to the common state in either order gives the same doc.
@@ -99,7 +99,7 @@ public sealed class UpdateAlgebraProperties
 
     [Fact]
     public void Applying_merged_updates_equals_applying_them_one_by_one() =>
-        Check.One(PropConfig.Quick(150), Prop.ForAll(SessionCase.Arbitrary(), c =>
+        Check.One(PropConfig.Quick(200), Prop.ForAll(SessionCase.Arbitrary(), c =>
         {
             var run = new SessionRunner(c.Session).RunSteps();
             var log = run.Log.Select(s => s.Update).ToList();
@@ -144,7 +144,7 @@ public sealed class UpdateAlgebraProperties
 
     [Fact]
     public void Encoded_state_round_trips_through_a_fresh_document() =>
-        Check.One(PropConfig.Quick(150), Prop.ForAll(SessionCase.Arbitrary(), c =>
+        Check.One(PropConfig.Quick(200), Prop.ForAll(SessionCase.Arbitrary(), c =>
         {
             // Replicas are taken before the final flush, so some hold pending structs/deletes.
             var run = new SessionRunner(c.Session).RunSteps();
@@ -173,7 +173,7 @@ public sealed class UpdateAlgebraProperties
 
     [Fact]
     public void Diff_against_a_subset_state_vector_brings_the_subset_doc_up_to_date() =>
-        Check.One(PropConfig.Quick(150), Prop.ForAll(SessionCase.Arbitrary(), c =>
+        Check.One(PropConfig.Quick(200), Prop.ForAll(SessionCase.Arbitrary(), c =>
         {
             var run = new SessionRunner(c.Session).RunSteps();
             var log = run.Log.Select(s => s.Update).ToList();
