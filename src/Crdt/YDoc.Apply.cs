@@ -16,12 +16,20 @@ public sealed partial class YDoc
         var reader = new Lib0Reader(update);
         var runs = UpdateDecoder.ReadRuns(ref reader);
         var ds = DeleteSet.Read(ref reader);
-        TransactCore(tr => ApplyDecoded(tr, runs, ds), origin, local: false);
+        var transaction = BeginTransaction(origin, local: false, out bool owned);
+        try
+        {
+            ApplyDecoded(transaction, runs, ds);
+        }
+        finally
+        {
+            EndTransaction(owned);
+        }
     }
 
     private void ApplyDecoded(YTransaction transaction, List<StructRun> runs, DeleteSet ds)
     {
-        var queues = new Dictionary<long, StructQueue>();
+        var queues = new Dictionary<long, StructQueue>(runs.Count);
         foreach (var run in runs)
         {
             // Like Yjs, a later run of the same client replaces an earlier one.
@@ -55,7 +63,7 @@ public sealed partial class YDoc
         {
             Store.Pending = rest;
         }
-        var unapplied = ApplyDeleteSet(transaction, ds);
+        var unapplied = ds.IsEmpty ? null : ApplyDeleteSet(transaction, ds);
         if (Store.PendingDeletes is { } pendingDs)
         {
             var unapplied2 = ApplyDeleteSet(transaction, pendingDs);

@@ -25,7 +25,8 @@ internal static class StructIntegrator
         {
             return null;
         }
-        var order = queues.Keys.ToList();
+        var order = new List<long>(queues.Count);
+        order.AddRange(queues.Keys);
         order.Sort();
         StructQueue? NextTarget()
         {
@@ -45,12 +46,14 @@ internal static class StructIntegrator
         {
             return null;
         }
-        var stack = new List<StructBase>();
-        var rest = new Dictionary<long, List<StructBase>>();
-        var missing = new Dictionary<long, long>();
-        var state = new Dictionary<long, long>();
+        // Almost every update integrates without a detour: the stack and the rest are
+        // allocated only when a dependency is missing.
+        List<StructBase>? stack = null;
+        Dictionary<long, List<StructBase>>? rest = null;
+        Dictionary<long, long>? missing = null;
         void NoteMissing(long client, long clock)
         {
+            missing ??= [];
             if (!missing.TryGetValue(client, out long m) || m > clock)
             {
                 missing[client] = clock;
@@ -58,7 +61,8 @@ internal static class StructIntegrator
         }
         void MoveStackToRest()
         {
-            foreach (var s in stack)
+            rest ??= [];
+            foreach (var s in stack!)
             {
                 long client = s.Client;
                 if (queues.TryGetValue(client, out var q))
@@ -82,15 +86,12 @@ internal static class StructIntegrator
         {
             if (head is not SkipStruct)
             {
-                if (!state.TryGetValue(head.Client, out long local))
-                {
-                    local = store.GetState(head.Client);
-                    state[head.Client] = local;
-                }
-                long offset = local - head.Clock;
+                // Yjs caches states here; integration appends to the store, so the store's own
+                // state is always the same number.
+                long offset = store.GetState(head.Client) - head.Clock;
                 if (offset < 0)
                 {
-                    stack.Add(head);
+                    (stack ??= []).Add(head);
                     NoteMissing(head.Client, head.Clock - 1);
                     MoveStackToRest();
                 }
@@ -106,7 +107,7 @@ internal static class StructIntegrator
                     long? dep = head is Item item ? ItemOps.GetMissing(transaction, store, item) : null;
                     if (dep is { } depClient)
                     {
-                        stack.Add(head);
+                        (stack ??= []).Add(head);
                         var q = queues.GetValueOrDefault(depClient);
                         if (q is null || q.Exhausted)
                         {
@@ -129,11 +130,10 @@ internal static class StructIntegrator
                         {
                             IntegrateGc(store, (GcStruct)head, (int)offset);
                         }
-                        state[head.Client] = head.Clock + head.Length;
                     }
                 }
             }
-            if (stack.Count > 0)
+            if (stack is { Count: > 0 })
             {
                 head = stack[^1];
                 stack.RemoveAt(stack.Count - 1);
@@ -152,7 +152,7 @@ internal static class StructIntegrator
                 head = current.Structs[current.Next++];
             }
         }
-        if (rest.Count == 0)
+        if (rest is null || rest.Count == 0)
         {
             return null;
         }
@@ -166,7 +166,7 @@ internal static class StructIntegrator
             UpdateEncoder.WriteClientStructs(writer, StructList.From(structs), client, 0);
         }
         writer.WriteVarUint(0);
-        return new PendingStructs(missing, writer.ToArray());
+        return new PendingStructs(missing ?? [], writer.ToArray());
     }
 
     private static void IntegrateGc(StructStore store, GcStruct gc, int offset)

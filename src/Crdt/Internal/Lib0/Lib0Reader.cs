@@ -165,13 +165,8 @@ internal ref struct Lib0Reader
         // ASCII fast path: most keys, root names and typed text are ASCII.
         if (System.Text.Ascii.IsValid(bytes))
         {
-            return string.Create(bytes.Length, bytes.ToArray(), static (dst, src) =>
-            {
-                for (int i = 0; i < src.Length; i++)
-                {
-                    dst[i] = (char)src[i];
-                }
-            });
+            // ASCII maps byte for char; Latin-1 decoding does exactly that without a fallback check.
+            return Encoding.Latin1.GetString(bytes);
         }
         try
         {
