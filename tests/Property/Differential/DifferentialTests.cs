@@ -10,14 +10,15 @@ namespace CrdtCollab.Property.Tests.Differential;
 /// <summary>
 /// Seeded random multi-peer sessions, half C# and half yjs peers, compared with the real yjs
 /// (see README.md). CRDT_DIFF_SESSIONS (default 1000; 100000 for the long local run),
-/// CRDT_DIFF_SEED (default: random, printed), CRDT_DIFF_BUDGET_SECONDS (default 200: stop
+/// CRDT_DIFF_SEED (default: random, printed; fixed when CI is set), CRDT_DIFF_BUDGET_SECONDS (default 600: stop
 /// starting new sessions after that, so CI stays within its time).
 /// </summary>
 [Collection(YjsCollection.Name)]
 public sealed class DifferentialTests(YjsOracleFixture fixture, ITestOutputHelper output)
 {
     private const int DefaultSessions = 1000;
-    private const int DefaultBudgetSeconds = 200;
+    private const int DefaultBudgetSeconds = 600;
+    private const int CiSeed = 20261122;
     private const int DetailedReports = 3;
 
     [Fact]
@@ -34,9 +35,11 @@ public sealed class DifferentialTests(YjsOracleFixture fixture, ITestOutputHelpe
     private void RunSessions(bool oracleOnly, int sessions)
     {
         var oracle = fixture.Oracle;
+        // CI runs a fixed, reproducible sample (an intermittent failure could not be told from a
+        // regression); local runs draw a new seed each time and print it.
         var seed = Environment.GetEnvironmentVariable("CRDT_DIFF_SEED") is { Length: > 0 } s
             ? int.Parse(s, CultureInfo.InvariantCulture)
-            : Random.Shared.Next();
+            : Environment.GetEnvironmentVariable("CI") is { Length: > 0 } ? CiSeed : Random.Shared.Next();
         var budget = TimeSpan.FromSeconds(Env("CRDT_DIFF_BUDGET_SECONDS", DefaultBudgetSeconds));
         output.WriteLine($"{oracle.VersionLine}; seed {seed}; {sessions} sessions; {(oracleOnly ? "yjs peers only" : "C# and yjs peers")}");
 

@@ -136,7 +136,8 @@ internal static class Check2
 
 /// <summary>
 /// FsCheck configuration shared by the properties. <c>CRDT_PROP_SCALE</c> multiplies every test
-/// count (a long run on demand); <c>CRDT_PROP_REPLAY=seed,gamma[,size]</c> replays a printed failure.
+/// count (a long run on demand); <c>CRDT_PROP_REPLAY=seed,gamma[,size]</c> replays a printed failure;
+/// with <c>CI</c> set the sample is fixed (see <see cref="Quick"/>).
 /// </summary>
 internal static class PropConfig
 {
@@ -151,6 +152,13 @@ internal static class PropConfig
             var rnd = new Rnd(ulong.Parse(parts[0], CultureInfo.InvariantCulture), ulong.Parse(parts[1], CultureInfo.InvariantCulture));
             var size = parts.Length > 2 ? FSharpOption<int>.Some(int.Parse(parts[2], CultureInfo.InvariantCulture)) : FSharpOption<int>.None;
             config = config.WithReplay(FSharpOption<Replay>.Some(new Replay(rnd, size)));
+        }
+        else if (Environment.GetEnvironmentVariable("CI") is { Length: > 0 })
+        {
+            // CI runs one fixed, reproducible sample: yjs itself can leave structs pending
+            // forever in rare delivery orders (KnownYjsBehaviourTests), and a random seed would
+            // make such a case an intermittent failure. Local runs keep exploring new seeds.
+            config = config.WithReplay(FSharpOption<Replay>.Some(new Replay(new Rnd(0x2545F4914F6CDD1DUL, 0x9E3779B97F4A7C15UL), FSharpOption<int>.None)));
         }
         return config;
     }
