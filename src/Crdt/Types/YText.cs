@@ -72,7 +72,7 @@ public partial class YText : YType
             var tr = doc.BeginTransaction(null, local: true, out bool owned);
             try
             {
-                InsertPlain(tr, index, new ContentString(text));
+                InsertPlain(tr, index, text);
             }
             finally
             {
@@ -255,7 +255,7 @@ public partial class YText : YType
     /// Insert into text that has no formatting: after the unit before <paramref name="index"/>
     /// and past any tombstones there (text, unlike arrays, goes after deleted items).
     /// </summary>
-    private void InsertPlain(YTransaction transaction, int index, ItemContent content)
+    private void InsertPlain(YTransaction transaction, int index, string text)
     {
         CheckRange(index, 0, LengthInternal);
         Item? left = null;
@@ -275,8 +275,42 @@ public partial class YText : YType
             left = right;
             right = right.Right;
         }
-        var item = ListOps.NewItem(transaction, transaction.Doc, this, left, right, null, content);
+        if (left is not null && TryExtendInPlace(transaction, left, right, text))
+        {
+            // The grown item still starts where it did: it ended at index − 1 before.
+            SetMarker(left, index + text.Length - left.Length);
+            return;
+        }
+        var item = ListOps.NewItem(transaction, transaction.Doc, this, left, right, null, new ContentString(text));
         SetMarker(item, index);
+    }
+
+    /// <summary>
+    /// Typing right after our own newest text: Yjs would create an item and merge it into
+    /// <paramref name="left"/> when the transaction ends (same client, next clock, origin = its
+    /// last unit, same right origin, adjacent). Appending in place gives that same store
+    /// without allocating and merging an item per keystroke. A later split of the grown item
+    /// recreates exactly the item Yjs would have (same id, origin and right origin).
+    /// </summary>
+    private bool TryExtendInPlace(YTransaction transaction, Item left, Item? right, string text)
+    {
+        var store = transaction.Doc.Store;
+        long client = transaction.Doc.ClientId;
+        if (left.Client != client || left.Deleted || left.Content is not ContentString content
+            || !ReferenceEquals(left.Parent, this) || left.ParentSub is not null || left.Keep)
+        {
+            return false;
+        }
+        long state = left.Clock + left.Length;
+        if (store.GetState(client) != state || left.RightOrigin != right?.Id)
+        {
+            return false;
+        }
+        transaction.NoteAppend(client, state);
+        content.Append(text);
+        left.Length += text.Length;
+        LengthInternal += text.Length;
+        return true;
     }
 
     private void InsertContent(YTransaction transaction, TextPosition pos, ItemContent content, OrderedDictionary<string, object?> attributes)

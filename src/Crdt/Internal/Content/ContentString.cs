@@ -50,9 +50,11 @@ internal sealed class ContentString : ItemContent
         return right;
     }
 
-    public override bool TryMerge(ItemContent right)
+    public override bool TryMerge(ItemContent right) => Append(((ContentString)right).Span);
+
+    /// <summary>Appends text in place (amortised O(1) per unit).</summary>
+    public bool Append(ReadOnlySpan<char> other)
     {
-        var other = ((ContentString)right).Span;
         int needed = _length + other.Length;
         if (needed > _buffer.Length)
         {
