@@ -24,7 +24,7 @@ public sealed partial class YDoc : Protocols.ISyncDocument
         }
         ClientId = options.ClientId ?? NewClientId();
         Gc = options.Gc;
-        Guid = options.Guid ?? System.Guid.NewGuid().ToString();
+        _guid = options.Guid;
     }
 
     internal StructStore Store { get; } = new();
@@ -38,8 +38,10 @@ public sealed partial class YDoc : Protocols.ISyncDocument
     /// <summary>Whether deleted content is garbage-collected.</summary>
     public bool Gc { get; }
 
-    /// <summary>The document's guid.</summary>
-    public string Guid { get; }
+    private string? _guid;
+
+    /// <summary>The document's guid (a random one, made on first use, unless given).</summary>
+    public string Guid => _guid ??= System.Guid.NewGuid().ToString();
 
     /// <summary>Raised after every transaction that inserted or deleted something, with its V1 update.</summary>
     public event EventHandler<YUpdateEventArgs>? UpdateV1;

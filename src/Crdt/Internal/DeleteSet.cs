@@ -44,7 +44,10 @@ internal sealed class DeleteSet
                 continue;
             }
             var span = CollectionsMarshal.AsSpan(ranges);
-            span.Sort(static (a, b) => a.Clock.CompareTo(b.Clock));
+            if (!IsSorted(span))
+            {
+                span.Sort(static (a, b) => a.Clock.CompareTo(b.Clock));
+            }
             int j = 1;
             for (int i = 1; i < span.Length; i++)
             {
@@ -61,6 +64,19 @@ internal sealed class DeleteSet
             }
             ranges.RemoveRange(j, ranges.Count - j);
         }
+    }
+
+    // Ranges are usually recorded in clock order (integration and deletion walk forwards).
+    private static bool IsSorted(ReadOnlySpan<DeleteRange> span)
+    {
+        for (int i = 1; i < span.Length; i++)
+        {
+            if (span[i].Clock < span[i - 1].Clock)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     public bool IsDeleted(Id id)

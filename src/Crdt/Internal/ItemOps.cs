@@ -298,7 +298,7 @@ internal static class ItemOps
         {
             store.Replace(item, new GcStruct(item.Client, item.Clock, item.Length));
         }
-        else
+        else if (item.Content is not ContentDeleted)
         {
             item.Content = new ContentDeleted(item.Length);
         }
