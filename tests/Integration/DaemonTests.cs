@@ -149,6 +149,31 @@ public sealed class DaemonTests(PostgresFixture pg)
     }
 
     [Fact]
+    public async Task Transaction_id_order_equals_global_position_order_under_concurrent_appenders()
+    {
+        // The invariant the commit horizon rests on: append_events assigns the xid and takes the
+        // positions under one lock, so no transaction holds a lower position with a higher xid.
+        var store = await NewStoreAsync(pg.DataSource, "xidorder");
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
+        {
+            var own = Guid.NewGuid();
+            for (var i = 0; i < 60; i++)
+            {
+                await store.AppendBatchAsync(
+                [
+                    Request(own, ExpectedVersion.Any, Update(i)),
+                    Request(Guid.NewGuid(), ExpectedVersion.NoStream, Update(i), Update(i + 1)),
+                ]);
+            }
+        })));
+
+        var events = await store.ReadAllAsync(1, PostgresEventStore.MaxPageSize);
+        Assert.Equal(8 * 60 * 3, events.Count);
+        var inversions = events.Zip(events.Skip(1)).Count(p => p.First.TransactionId > p.Second.TransactionId);
+        Assert.Equal(0, inversions);
+    }
+
+    [Fact]
     public async Task Daemon_resumes_from_its_checkpoint_after_a_crash_mid_batch()
     {
         var (store, _, projection) = await SetUpAsync("crash");
