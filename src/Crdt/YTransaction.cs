@@ -49,6 +49,12 @@ public sealed class YTransaction
     /// <summary>Types changed in this transaction (each once).</summary>
     internal List<YType>? ChangedTypes;
 
+    /// <summary>
+    /// Whether any struct was appended to the store (typing that extends our newest item in
+    /// place appends none, and then there is nothing new to merge).
+    /// </summary>
+    internal bool StructsAppended;
+
     /// <summary>Called by the store before it appends a struct of <paramref name="client"/>.</summary>
     internal void NoteAppend(long client, long stateBefore)
     {

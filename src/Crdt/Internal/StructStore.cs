@@ -59,7 +59,11 @@ internal sealed class StructStore
                 throw new InvalidOperationException($"struct {s.Id} does not start at the client's state {state}");
             }
         }
-        Transaction?.NoteAppend(s.Client, state);
+        if (Transaction is { } transaction)
+        {
+            transaction.NoteAppend(s.Client, state);
+            transaction.StructsAppended = true;
+        }
         list.Add(s);
     }
 

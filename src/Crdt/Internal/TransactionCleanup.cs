@@ -48,7 +48,10 @@ internal static class TransactionCleanup
                 }
                 MergeDeleteSet(ds, store);
             }
-            MergeNewStructs(changedClients, store);
+            if (transaction.StructsAppended)
+            {
+                MergeNewStructs(changedClients, store);
+            }
             if (transaction.HasMergeStructs)
             {
                 MergeSplitParts(transaction, store);
