@@ -16,12 +16,21 @@ public static class EventStoreBench
 {
     private const int PayloadBytes = 32;
 
+    // Update ids as clients make them: random (v4) by default; --uuid7 uses time-ordered ids, which
+    // turn the update-id index's random page writes into appends (in isolation, inserting 200,000 rows
+    // into a table with that index took 1.8 s with random ids and 0.6 s with time-ordered ones).
+    private static Func<Guid> s_newUpdateId = Guid.NewGuid;
+
     public static int Run(string[] args) => RunAsync(args).GetAwaiter().GetResult();
 
     public static async Task<int> RunAsync(string[] args)
     {
         var totalEvents = Arg(args, "--events", 100_000);
         var rounds = Arg(args, "--rounds", 3);
+        if (args.Contains("--uuid7"))
+        {
+            s_newUpdateId = Guid.CreateVersion7;
+        }
         var batchSize = Arg(args, "--batch", 2_000);
         var streams = Arg(args, "--streams", 200);
         var singles = Arg(args, "--singles", 3_000);
@@ -36,7 +45,8 @@ public static class EventStoreBench
         }).ToArray();
         var streamIds = Enumerable.Range(0, streams).Select(_ => Guid.NewGuid()).ToArray();
 
-        Console.WriteLine($"eventstore benchmark: {totalEvents:N0} events of {PayloadBytes} bytes, batches of {batchSize:N0} over {streams} streams, {Environment.ProcessorCount} cores");
+        Console.WriteLine($"eventstore benchmark: {totalEvents:N0} events of {PayloadBytes} bytes, batches of {batchSize:N0} over {streams} streams, " +
+            $"{(args.Contains("--uuid7") ? "time-ordered" : "random")} update ids, {Environment.ProcessorCount} cores");
 
         // Warm up both paths (JIT, plan caches, buffers) on throwaway schemas.
         await MeasureCopyAsync(dataSource, "warm_copy", streamIds, payloads, 20_000, batchSize, indexed: true);
@@ -100,7 +110,7 @@ public static class EventStoreBench
                 await import.WriteAsync("update", NpgsqlDbType.Text);
                 await import.WriteAsync(payloads[(done + i) % payloads.Length], NpgsqlDbType.Bytea);
                 await import.WriteAsync(now, NpgsqlDbType.TimestampTz);
-                await import.WriteAsync(Guid.NewGuid(), NpgsqlDbType.Uuid);
+                await import.WriteAsync(s_newUpdateId(), NpgsqlDbType.Uuid);
             }
             await import.CompleteAsync();
         }
@@ -118,7 +128,7 @@ public static class EventStoreBench
         {
             var n = Math.Min(batchSize, total - done);
             batches.Add(Enumerable.Range(done, n)
-                .Select(i => new AppendRequest(streams[i % streams.Length], ExpectedVersion.Any, [new EventData("update", payloads[i % payloads.Length]) { UpdateId = Guid.NewGuid() }]))
+                .Select(i => new AppendRequest(streams[i % streams.Length], ExpectedVersion.Any, [new EventData("update", payloads[i % payloads.Length]) { UpdateId = s_newUpdateId() }]))
                 .ToArray());
         }
         var watch = Stopwatch.StartNew();
@@ -143,7 +153,7 @@ public static class EventStoreBench
         var total = Stopwatch.StartNew();
         for (var i = 0; i < count; i++)
         {
-            var request = new AppendRequest(streams[i % streams.Length], ExpectedVersion.Any, [new EventData("update", payloads[i % payloads.Length]) { UpdateId = Guid.NewGuid() }]);
+            var request = new AppendRequest(streams[i % streams.Length], ExpectedVersion.Any, [new EventData("update", payloads[i % payloads.Length]) { UpdateId = s_newUpdateId() }]);
             var start = Stopwatch.GetTimestamp();
             await store.AppendAsync(request);
             latencies[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
