@@ -43,6 +43,7 @@ public sealed partial class ProjectionDaemon : IAsyncDisposable
     private int _backendProcessId;
     private int _lockAttempts;
     private long _horizonStops;
+    private int _disposed;
 
     /// <summary>Creates a daemon; call <see cref="Start"/> to run it.</summary>
     /// <param name="store">The event store whose log is projected.</param>
@@ -111,6 +112,10 @@ public sealed partial class ProjectionDaemon : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         await StopAsync();
         _stopping.Dispose();
     }
@@ -188,6 +193,7 @@ public sealed partial class ProjectionDaemon : IAsyncDisposable
             {
                 // A dead session (killed backend, network, server restart) or a failing projection:
                 // the open transaction is gone, so resuming from the committed checkpoint is safe.
+                // A projection that keeps failing on an event retries it forever; it is never skipped.
                 EventStoreLog.DaemonConnectionLost(_logger, Name, e);
                 try
                 {

@@ -11,7 +11,7 @@ internal static partial class EventStoreLog
     [LoggerMessage(2, LogLevel.Information, "Projection {Projection} is now the leader on this node")]
     public static partial void BecameLeader(ILogger logger, string projection);
 
-    [LoggerMessage(3, LogLevel.Warning, "Projection {Projection} lost its connection; it will retry")]
+    [LoggerMessage(3, LogLevel.Warning, "Projection {Projection} failed or lost its connection; it will retry from its checkpoint")]
     public static partial void DaemonConnectionLost(ILogger logger, string projection, Exception exception);
 
     [LoggerMessage(4, LogLevel.Information, "Projection {Projection} reset for rebuild")]
