@@ -33,6 +33,16 @@ public sealed record EventStoreOptions
     /// <summary>Largest total payload of one batch.</summary>
     public long MaxBatchBytes { get; init; } = DefaultMaxBatchBytes;
 
+    /// <summary>Default of <see cref="CopyAppendThreshold"/>.</summary>
+    public const int DefaultCopyAppendThreshold = 64;
+
+    /// <summary>
+    /// Batches with at least this many events are written by binary COPY after a reservation call
+    /// (two round trips, rows inserted a page at a time); smaller ones by one function call (one
+    /// round trip, rows inserted one by one). Both give the same results and guarantees.
+    /// </summary>
+    public int CopyAppendThreshold { get; init; } = DefaultCopyAppendThreshold;
+
     /// <summary>Projections run in the append's transaction, in this order.</summary>
     public IReadOnlyList<IInlineProjection> InlineProjections { get; init; } = [];
 

@@ -41,14 +41,14 @@ public sealed partial class PostgresEventStore
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         try
         {
-            if (_options.InlineProjections.Count == 0)
+            if (_options.InlineProjections.Count == 0 && batch.EventCount < _options.CopyAppendThreshold)
             {
                 // Fast path: the function call is its own transaction, so one round trip in all.
                 await using var command = batch.CreateCommand(_schema, connection, null, timestamp);
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken);
                 return batch.Results(await batch.ReadOutcomeAsync(reader, cancellationToken));
             }
-            return await AppendWithInlineProjectionsAsync(batch, connection, timestamp, cancellationToken);
+            return await AppendInTransactionAsync(batch, connection, timestamp, cancellationToken);
         }
         catch (PostgresException e) when (e.SqlState is ThrowHelper.ConcurrencyState or ThrowHelper.IdempotencyState)
         {
@@ -56,14 +56,23 @@ public sealed partial class PostgresEventStore
         }
     }
 
-    private async Task<IReadOnlyList<AppendResult>> AppendWithInlineProjectionsAsync(
+    private async Task<IReadOnlyList<AppendResult>> AppendInTransactionAsync(
         AppendBatch batch, NpgsqlConnection connection, DateTimeOffset timestamp, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         AppendBatch.Outcome outcome;
-        await using (var command = batch.CreateCommand(_schema, connection, transaction, timestamp))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        var reservation = batch.EventCount >= _options.CopyAppendThreshold
+            ? await batch.ReserveAsync(_schema, connection, transaction, timestamp, cancellationToken)
+            : null;
+        if (reservation is { } reserved)
         {
+            await batch.CopyRowsAsync(_schema, connection, reserved, timestamp, cancellationToken);
+            outcome = batch.OutcomeOf(reserved);
+        }
+        else
+        {
+            await using var command = batch.CreateCommand(_schema, connection, transaction, timestamp);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             outcome = await batch.ReadOutcomeAsync(reader, cancellationToken);
         }
         var events = batch.NewEvents(outcome, timestamp);

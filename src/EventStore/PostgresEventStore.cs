@@ -27,6 +27,7 @@ public sealed partial class PostgresEventStore
         _dataSource = dataSource;
         _options = options ?? new EventStoreOptions();
         _schema = SchemaName.Validate(_options.Schema);
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.CopyAppendThreshold, 1, nameof(options));
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 

@@ -8,10 +8,17 @@ namespace CrdtCollab.Integration.Tests;
 [Collection(PostgresCollection.Name)]
 public sealed class AppendTests(PostgresFixture pg)
 {
-    [Fact]
-    public async Task Append_returns_consecutive_versions_and_positions_and_reads_back_equal()
+    /// <summary>
+    /// Copy thresholds that send every append down one of the two write paths: the default keeps
+    /// these small batches on append_events; 1 sends them through reserve_append + COPY.
+    /// </summary>
+    public static TheoryData<int> BothAppendPaths => new() { EventStoreOptions.DefaultCopyAppendThreshold, 1 };
+
+    [Theory]
+    [MemberData(nameof(BothAppendPaths))]
+    public async Task Append_returns_consecutive_versions_and_positions_and_reads_back_equal(int copyThreshold)
     {
-        var store = await NewStoreAsync(pg.DataSource, "append");
+        var store = await NewStoreAsync(pg.DataSource, "append", o => o with { CopyAppendThreshold = copyThreshold });
         var stream = Guid.NewGuid();
         var correlation = Guid.NewGuid();
         var events = Enumerable.Range(0, 3)
@@ -45,10 +52,11 @@ public sealed class AppendTests(PostgresFixture pg)
         Assert.Equal(2, (await store.ReadStreamAsync(stream, fromVersion: 2)).Count);
     }
 
-    [Fact]
-    public async Task Wrong_expected_version_raises_ConcurrencyException_and_takes_no_global_position()
+    [Theory]
+    [MemberData(nameof(BothAppendPaths))]
+    public async Task Wrong_expected_version_raises_ConcurrencyException_and_takes_no_global_position(int copyThreshold)
     {
-        var store = await NewStoreAsync(pg.DataSource, "conflict");
+        var store = await NewStoreAsync(pg.DataSource, "conflict", o => o with { CopyAppendThreshold = copyThreshold });
         var stream = Guid.NewGuid();
         var first = await store.AppendAsync(Request(stream, ExpectedVersion.NoStream, Update(1)));
 
@@ -64,10 +72,11 @@ public sealed class AppendTests(PostgresFixture pg)
         Assert.Equal(first.GlobalPositions[0] + 1, next.GlobalPositions[0]);
     }
 
-    [Fact]
-    public async Task Racing_appenders_with_the_same_expected_version_exactly_one_wins()
+    [Theory]
+    [MemberData(nameof(BothAppendPaths))]
+    public async Task Racing_appenders_with_the_same_expected_version_exactly_one_wins(int copyThreshold)
     {
-        var store = await NewStoreAsync(pg.DataSource, "race");
+        var store = await NewStoreAsync(pg.DataSource, "race", o => o with { CopyAppendThreshold = copyThreshold });
         var stream = Guid.NewGuid();
         await store.AppendAsync(Request(stream, ExpectedVersion.NoStream, Update(0)));
 
@@ -90,10 +99,11 @@ public sealed class AppendTests(PostgresFixture pg)
         Assert.Equal(2, (await store.ReadStreamAsync(stream)).Count);
     }
 
-    [Fact]
-    public async Task Concurrent_any_appends_to_one_stream_get_gap_free_versions()
+    [Theory]
+    [MemberData(nameof(BothAppendPaths))]
+    public async Task Concurrent_any_appends_to_one_stream_get_gap_free_versions(int copyThreshold)
     {
-        var store = await NewStoreAsync(pg.DataSource, "anyrace");
+        var store = await NewStoreAsync(pg.DataSource, "anyrace", o => o with { CopyAppendThreshold = copyThreshold });
         var stream = Guid.NewGuid();
         await Task.WhenAll(Enumerable.Range(0, 8).Select(t => Task.Run(async () =>
         {
@@ -109,10 +119,11 @@ public sealed class AppendTests(PostgresFixture pg)
         Assert.True(events.Zip(events.Skip(1)).All(p => p.First.GlobalPosition < p.Second.GlobalPosition));
     }
 
-    [Fact]
-    public async Task Retried_append_with_same_update_id_returns_original_positions_and_writes_nothing()
+    [Theory]
+    [MemberData(nameof(BothAppendPaths))]
+    public async Task Retried_append_with_same_update_id_returns_original_positions_and_writes_nothing(int copyThreshold)
     {
-        var store = await NewStoreAsync(pg.DataSource, "idem");
+        var store = await NewStoreAsync(pg.DataSource, "idem", o => o with { CopyAppendThreshold = copyThreshold });
         var stream = Guid.NewGuid();
         var ids = new[] { Guid.NewGuid(), Guid.NewGuid() };
         var request = Request(stream, ExpectedVersion.NoStream, Update(1, ids[0]), Update(2, ids[1]));
@@ -131,10 +142,11 @@ public sealed class AppendTests(PostgresFixture pg)
         Assert.Equal(3, (await store.ReadStreamAsync(stream)).Count);
     }
 
-    [Fact]
-    public async Task Batch_mixing_a_retry_with_new_requests_to_the_same_stream_chains_only_the_new_ones()
+    [Theory]
+    [MemberData(nameof(BothAppendPaths))]
+    public async Task Batch_mixing_a_retry_with_new_requests_to_the_same_stream_chains_only_the_new_ones(int copyThreshold)
     {
-        var store = await NewStoreAsync(pg.DataSource, "idembatch");
+        var store = await NewStoreAsync(pg.DataSource, "idembatch", o => o with { CopyAppendThreshold = copyThreshold });
         var a = Guid.NewGuid();
         var b = Guid.NewGuid();
         var stored = Request(a, ExpectedVersion.NoStream, Update(1, Guid.NewGuid()), Update(2, Guid.NewGuid()));
@@ -160,10 +172,11 @@ public sealed class AppendTests(PostgresFixture pg)
         Assert.Equal(Payload(5), (await store.ReadStreamAsync(a))[3].Payload);
     }
 
-    [Fact]
-    public async Task Concurrent_identical_retries_store_the_update_once()
+    [Theory]
+    [MemberData(nameof(BothAppendPaths))]
+    public async Task Concurrent_identical_retries_store_the_update_once(int copyThreshold)
     {
-        var store = await NewStoreAsync(pg.DataSource, "idemrace");
+        var store = await NewStoreAsync(pg.DataSource, "idemrace", o => o with { CopyAppendThreshold = copyThreshold });
         var stream = Guid.NewGuid();
         var request = Request(stream, ExpectedVersion.Any, Update(1, Guid.NewGuid()));
         var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => store.AppendAsync(request))));
@@ -173,10 +186,11 @@ public sealed class AppendTests(PostgresFixture pg)
         Assert.Single(await store.ReadStreamAsync(stream));
     }
 
-    [Fact]
-    public async Task Request_mixing_stored_and_new_update_ids_is_rejected_without_writing()
+    [Theory]
+    [MemberData(nameof(BothAppendPaths))]
+    public async Task Request_mixing_stored_and_new_update_ids_is_rejected_without_writing(int copyThreshold)
     {
-        var store = await NewStoreAsync(pg.DataSource, "idemmix");
+        var store = await NewStoreAsync(pg.DataSource, "idemmix", o => o with { CopyAppendThreshold = copyThreshold });
         var stream = Guid.NewGuid();
         var known = Guid.NewGuid();
         await store.AppendAsync(Request(stream, ExpectedVersion.Any, Update(1, known)));
@@ -187,10 +201,11 @@ public sealed class AppendTests(PostgresFixture pg)
         Assert.Single(await store.ReadStreamAsync(stream));
     }
 
-    [Fact]
-    public async Task Batch_appends_many_streams_in_one_call_and_chains_requests_to_the_same_stream()
+    [Theory]
+    [MemberData(nameof(BothAppendPaths))]
+    public async Task Batch_appends_many_streams_in_one_call_and_chains_requests_to_the_same_stream(int copyThreshold)
     {
-        var store = await NewStoreAsync(pg.DataSource, "batch");
+        var store = await NewStoreAsync(pg.DataSource, "batch", o => o with { CopyAppendThreshold = copyThreshold });
         var a = Guid.NewGuid();
         var b = Guid.NewGuid();
         var c = Guid.NewGuid();
@@ -222,10 +237,11 @@ public sealed class AppendTests(PostgresFixture pg)
         Assert.Equal(Payload(4), (await store.ReadStreamAsync(a))[2].Payload);
     }
 
-    [Fact]
-    public async Task Batch_with_one_conflict_writes_nothing_at_all()
+    [Theory]
+    [MemberData(nameof(BothAppendPaths))]
+    public async Task Batch_with_one_conflict_writes_nothing_at_all(int copyThreshold)
     {
-        var store = await NewStoreAsync(pg.DataSource, "batchfail");
+        var store = await NewStoreAsync(pg.DataSource, "batchfail", o => o with { CopyAppendThreshold = copyThreshold });
         var existing = Guid.NewGuid();
         var fresh = Guid.NewGuid();
         await store.AppendAsync(Request(existing, ExpectedVersion.Any, Update(0)));

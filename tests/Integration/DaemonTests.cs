@@ -15,10 +15,11 @@ public sealed class DaemonTests(PostgresFixture pg)
         ReconnectDelay = TimeSpan.FromMilliseconds(50),
     };
 
-    private async Task<(PostgresEventStore Store, GateInlineProjection Gate, RecordingProjection Projection)> SetUpAsync(string prefix)
+    private async Task<(PostgresEventStore Store, GateInlineProjection Gate, RecordingProjection Projection)> SetUpAsync(
+        string prefix, int copyThreshold = EventStoreOptions.DefaultCopyAppendThreshold)
     {
         var gate = new GateInlineProjection();
-        var store = await NewStoreAsync(pg.DataSource, prefix, o => o with { InlineProjections = [gate] });
+        var store = await NewStoreAsync(pg.DataSource, prefix, o => o with { InlineProjections = [gate], CopyAppendThreshold = copyThreshold });
         var projection = new RecordingProjection(store.Options.Schema);
         await projection.CreateTableAsync(pg.DataSource);
         return (store, gate, projection);
@@ -36,10 +37,12 @@ public sealed class DaemonTests(PostgresFixture pg)
         Assert.Equal(all, projected);
     }
 
-    [Fact]
-    public async Task Daemon_waits_for_a_slow_transaction_holding_a_lower_position_instead_of_skipping_it()
+    [Theory]
+    [InlineData(EventStoreOptions.DefaultCopyAppendThreshold)]
+    [InlineData(1)]
+    public async Task Daemon_waits_for_a_slow_transaction_holding_a_lower_position_instead_of_skipping_it(int copyThreshold)
     {
-        var (store, gate, projection) = await SetUpAsync("horizon");
+        var (store, gate, projection) = await SetUpAsync("horizon", copyThreshold);
         await using var daemon = new ProjectionDaemon(store, projection, Fast);
         daemon.Start();
         var stream = Guid.NewGuid();
@@ -79,10 +82,13 @@ public sealed class DaemonTests(PostgresFixture pg)
         Assert.Contains(slowResult.GlobalPositions[0], await projection.ProjectedAsync(pg.DataSource));
     }
 
-    [Fact]
-    public async Task Daemon_under_concurrent_appenders_with_slow_and_rolled_back_transactions_skips_nothing_and_repeats_nothing()
+    // copyThreshold 1 runs every append through reserve_append + COPY, the default through append_events.
+    [Theory]
+    [InlineData(EventStoreOptions.DefaultCopyAppendThreshold)]
+    [InlineData(1)]
+    public async Task Daemon_under_concurrent_appenders_with_slow_and_rolled_back_transactions_skips_nothing_and_repeats_nothing(int copyThreshold)
     {
-        var (store, gate, projection) = await SetUpAsync("concurrent");
+        var (store, gate, projection) = await SetUpAsync("concurrent", copyThreshold);
         var completed = 0;
         var progress = new SemaphoreSlim(0);
         // A slow append stays open until two more appends have committed elsewhere.
@@ -148,12 +154,15 @@ public sealed class DaemonTests(PostgresFixture pg)
         Assert.Equal(delivered.Distinct().Count(), delivered.Length);
     }
 
-    [Fact]
-    public async Task Transaction_id_order_equals_global_position_order_under_concurrent_appenders()
+    [Theory]
+    [InlineData(EventStoreOptions.DefaultCopyAppendThreshold)]
+    [InlineData(1)]
+    public async Task Transaction_id_order_equals_global_position_order_under_concurrent_appenders(int copyThreshold)
     {
-        // The invariant the commit horizon rests on: append_events assigns the xid and takes the
+        // The invariant the commit horizon rests on: both append paths assign the xid and take the
         // positions under one lock, so no transaction holds a lower position with a higher xid.
-        var store = await NewStoreAsync(pg.DataSource, "xidorder");
+        // copyThreshold 1 sends every batch through reserve_append + COPY.
+        var store = await NewStoreAsync(pg.DataSource, "xidorder", o => o with { CopyAppendThreshold = copyThreshold });
         await Task.WhenAll(Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
         {
             var own = Guid.NewGuid();

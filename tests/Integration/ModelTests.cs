@@ -26,13 +26,17 @@ public sealed class ModelTests(PostgresFixture pg)
     private sealed record Conflict : Outcome;
     private sealed record IdConflict : Outcome;
 
+    // copyThreshold 1 sends every batch down the reserve + COPY path, the default only large ones.
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    public async Task Random_operations_agree_with_an_in_memory_model(int seed)
+    [InlineData(1, EventStoreOptions.DefaultCopyAppendThreshold)]
+    [InlineData(2, EventStoreOptions.DefaultCopyAppendThreshold)]
+    [InlineData(3, EventStoreOptions.DefaultCopyAppendThreshold)]
+    [InlineData(4, 1)]
+    [InlineData(5, 1)]
+    [InlineData(6, 1)]
+    public async Task Random_operations_agree_with_an_in_memory_model(int seed, int copyThreshold)
     {
-        var store = await NewStoreAsync(pg.DataSource, "model");
+        var store = await NewStoreAsync(pg.DataSource, "model", o => o with { CopyAppendThreshold = copyThreshold });
         var rnd = new Random(seed);
         var model = new Model();
         var streams = Enumerable.Range(0, 4).Select(_ => Guid.NewGuid()).ToArray();

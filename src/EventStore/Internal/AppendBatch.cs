@@ -7,7 +7,7 @@ namespace CrdtCollab.EventStore.Internal;
 /// A validated batch flattened into the column arrays that <c>append_events</c> unnests. Building
 /// it checks every limit first, so a rejected batch never reaches the database.
 /// </summary>
-internal sealed class AppendBatch
+internal sealed partial class AppendBatch
 {
     private readonly IReadOnlyList<AppendRequest> _requests;
     private readonly int[] _firstEvent;
