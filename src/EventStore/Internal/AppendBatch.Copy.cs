@@ -93,10 +93,21 @@ internal sealed partial class AppendBatch
     public async Task CopyRowsAsync(string schema, NpgsqlConnection connection, Reservation reservation,
         DateTimeOffset timestamp, CancellationToken cancellationToken)
     {
-        // tx_id is left to its default, pg_current_xact_id(): the xid reserve_append fixed under the ordering lock.
+        // Optional columns go in only when some event has them: a sync server's updates usually
+        // carry an update id and nothing else, and every skipped column is a write per row on both
+        // sides. tx_id is left to its default, pg_current_xact_id(): the xid reserve_append fixed
+        // under the ordering lock.
+        var withUser = Array.Exists(_user, static v => v is not null);
+        var withClient = Array.Exists(_client, static v => v is not null);
+        var withCorrelation = Array.Exists(_correlation, static v => v is not null);
+        var withCausation = Array.Exists(_causation, static v => v is not null);
+        var withUpdate = Array.Exists(_update, static v => v is not null);
+        var columns = "global_position, stream_id, stream_version, event_type, payload, created_at"
+            + (withUser ? ", user_id" : "") + (withClient ? ", client_id" : "")
+            + (withCorrelation ? ", correlation_id" : "") + (withCausation ? ", causation_id" : "")
+            + (withUpdate ? ", update_id" : "");
         await using var import = await connection.BeginBinaryImportAsync(
-            $"COPY {schema}.events (global_position, stream_id, stream_version, event_type, payload, created_at, " +
-            "user_id, client_id, correlation_id, causation_id, update_id) FROM STDIN (FORMAT BINARY)", cancellationToken);
+            $"COPY {schema}.events ({columns}) FROM STDIN (FORMAT BINARY)", cancellationToken);
         for (var i = 0; i < EventCount; i++)
         {
             await import.StartRowAsync(cancellationToken);
@@ -106,11 +117,26 @@ internal sealed partial class AppendBatch
             await import.WriteAsync(_type[i], NpgsqlDbType.Text, cancellationToken);
             await import.WriteAsync(_payload[i], NpgsqlDbType.Bytea, cancellationToken);
             await import.WriteAsync(timestamp, NpgsqlDbType.TimestampTz, cancellationToken);
-            await WriteTextOrNullAsync(import, _user[i], cancellationToken);
-            await WriteValueOrNullAsync(import, _client[i], NpgsqlDbType.Bigint, cancellationToken);
-            await WriteValueOrNullAsync(import, _correlation[i], NpgsqlDbType.Uuid, cancellationToken);
-            await WriteValueOrNullAsync(import, _causation[i], NpgsqlDbType.Uuid, cancellationToken);
-            await WriteValueOrNullAsync(import, _update[i], NpgsqlDbType.Uuid, cancellationToken);
+            if (withUser)
+            {
+                await WriteTextOrNullAsync(import, _user[i], cancellationToken);
+            }
+            if (withClient)
+            {
+                await WriteValueOrNullAsync(import, _client[i], NpgsqlDbType.Bigint, cancellationToken);
+            }
+            if (withCorrelation)
+            {
+                await WriteValueOrNullAsync(import, _correlation[i], NpgsqlDbType.Uuid, cancellationToken);
+            }
+            if (withCausation)
+            {
+                await WriteValueOrNullAsync(import, _causation[i], NpgsqlDbType.Uuid, cancellationToken);
+            }
+            if (withUpdate)
+            {
+                await WriteValueOrNullAsync(import, _update[i], NpgsqlDbType.Uuid, cancellationToken);
+            }
         }
         var written = await import.CompleteAsync(cancellationToken);
         if (written != (ulong)EventCount)
