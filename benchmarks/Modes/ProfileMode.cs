@@ -18,6 +18,11 @@ public static class ProfileMode
 
     public static int Run(string[] args)
     {
+        if (args.Length > 0 && args[0] == "--loop")
+        {
+            return Loop(args[1..]);
+        }
+
         Console.WriteLine("| trace | scenario | CPU ms (wall) | where | GC pauses / wall | allocated | per txn |");
         Console.WriteLine("|---|---|---:|---|---:|---:|---:|");
         foreach (var name in args.Length > 0 ? args : EditingTrace.All)
@@ -36,6 +41,33 @@ public static class ProfileMode
             Row(trace, "incremental", () => TraceReplay.ApplyAll(updates), cpu => $"decode {decodeAll / cpu:P0}, integrate + commit {1 - (decodeAll / cpu):P0}");
         }
 
+        return 0;
+    }
+
+    // `profile --loop SCENARIO TRACE SECONDS`: repeats one scenario for a while, for an external
+    // sampling profiler (dotnet-trace) to attach to; prints nothing but the iteration count.
+    private static int Loop(string[] args)
+    {
+        var trace = EditingTrace.Load(args[1]);
+        var seconds = args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10;
+        var update = TraceReplay.Local(trace).EncodeStateAsUpdate();
+        var updates = TraceReplay.Capture(trace);
+        Action work = args[0] switch
+        {
+            "local" => () => TraceReplay.Local(trace),
+            "load" => () => TraceReplay.Load(update),
+            "incremental" => () => TraceReplay.ApplyAll(updates),
+            _ => throw new ArgumentException($"unknown scenario {args[0]}"),
+        };
+        var until = System.Diagnostics.Stopwatch.GetTimestamp() + (long)(seconds * System.Diagnostics.Stopwatch.Frequency);
+        var n = 0;
+        while (System.Diagnostics.Stopwatch.GetTimestamp() < until)
+        {
+            work();
+            n++;
+        }
+
+        Console.WriteLine($"{args[0]} {trace.Name}: {n} iterations");
         return 0;
     }
 

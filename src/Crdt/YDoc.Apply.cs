@@ -13,29 +13,56 @@ public sealed partial class YDoc
     /// </summary>
     public void ApplyUpdate(ReadOnlySpan<byte> update, object? origin = null)
     {
-        var reader = new Lib0Reader(update);
-        var runs = UpdateDecoder.ReadRuns(ref reader);
-        var ds = DeleteSet.Read(ref reader);
-        var transaction = BeginTransaction(origin, local: false, out bool owned);
+        // The decode containers are taken for the duration of the call (a nested ApplyUpdate,
+        // from an update observer, gets new ones) and handed back before the clean-up runs.
+        var buffers = _decodeBuffers ?? new DecodeBuffers();
+        _decodeBuffers = null;
+        List<StructRun> runs;
+        DeleteSet ds;
+        try
+        {
+            var reader = new Lib0Reader(update);
+            runs = UpdateDecoder.ReadRuns(ref reader, buffers);
+            ds = DeleteSet.Read(ref reader, buffers.DeleteSet);
+        }
+        catch
+        {
+            ReturnDecodeBuffers(buffers);
+            throw;
+        }
+        var transaction = BeginTransaction(origin, local: false, isPrivate: true, out bool owned);
         try
         {
             ApplyDecoded(transaction, runs, ds);
         }
         finally
         {
+            ReturnDecodeBuffers(buffers);
             EndTransaction(owned);
         }
     }
 
+    private DecodeBuffers? _decodeBuffers;
+
+    private void ReturnDecodeBuffers(DecodeBuffers buffers)
+    {
+        buffers.Release();
+        _decodeBuffers = buffers;
+    }
+
     private void ApplyDecoded(YTransaction transaction, List<StructRun> runs, DeleteSet ds)
     {
-        var queues = new Dictionary<long, StructQueue>(runs.Count);
-        foreach (var run in runs)
+        PendingStructs? rest = null;
+        if (runs.Count > 1 || (runs.Count == 1 && !StructIntegrator.TryIntegrateInOrder(transaction, Store, runs[0])))
         {
-            // Like Yjs, a later run of the same client replaces an earlier one.
-            queues[run.Client] = new StructQueue(run.Structs);
+            var queues = new Dictionary<long, StructQueue>(runs.Count);
+            foreach (var run in runs)
+            {
+                // Like Yjs, a later run of the same client replaces an earlier one.
+                queues[run.Client] = new StructQueue(run.Structs);
+            }
+            rest = StructIntegrator.Integrate(transaction, Store, queues);
         }
-        var rest = StructIntegrator.Integrate(transaction, Store, queues);
         bool retry = false;
         if (Store.Pending is { } pending)
         {

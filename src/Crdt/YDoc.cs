@@ -124,7 +124,14 @@ public sealed partial class YDoc : Protocols.ISyncDocument
     /// Joins the current transaction or starts one (<paramref name="owned"/>). Editing paths
     /// use this pair instead of a closure so a keystroke allocates no delegate.
     /// </summary>
-    internal YTransaction BeginTransaction(object? origin, bool local, out bool owned)
+    internal YTransaction BeginTransaction(object? origin, bool local, out bool owned) =>
+        BeginTransaction(origin, local, isPrivate: false, out owned);
+
+    /// <summary>
+    /// As above; <paramref name="isPrivate"/> says the caller never hands the transaction to
+    /// user code, so a new one may be a reused object (see <see cref="YTransaction.Private"/>).
+    /// </summary>
+    internal YTransaction BeginTransaction(object? origin, bool local, bool isPrivate, out bool owned)
     {
         if (_current is { } current)
         {
@@ -136,13 +143,28 @@ public sealed partial class YDoc : Protocols.ISyncDocument
             return current;
         }
         owned = true;
-        _current = new YTransaction(this, origin, local);
+        var state = _spareState ?? new TransactionState();
+        _spareState = null;
+        YTransaction transaction;
+        if (isPrivate && _sparePrivate is { } reused)
+        {
+            _sparePrivate = null;
+            reused.Origin = origin;
+            reused.Local = local;
+            reused.State = state;
+            transaction = reused;
+        }
+        else
+        {
+            transaction = new YTransaction(this, origin, local, state) { Private = isPrivate };
+        }
+        _current = transaction;
         Store.Transaction = _current;
         _cleanups.Add(_current);
         return _current;
     }
 
-    /// <summary>Ends a transaction started by <see cref="BeginTransaction"/>; call in a finally block.</summary>
+    /// <summary>Ends a transaction started by <c>BeginTransaction</c>; call in a finally block.</summary>
     internal void EndTransaction(bool owned)
     {
         if (!owned)
@@ -165,7 +187,29 @@ public sealed partial class YDoc : Protocols.ISyncDocument
             }
             finally
             {
+                Recycle();
                 _cleanups.Clear();
+            }
+        }
+    }
+
+    // One transaction's bookkeeping and one private transaction object, kept for the next
+    // transaction: transactions never overlap once their clean-ups have run, and a keystroke
+    // should not leave a delete set, its collections and a transaction object behind as garbage.
+    private TransactionState? _spareState;
+    private YTransaction? _sparePrivate;
+
+    /// <summary>After every queued clean-up has run: keep one state and one private transaction for reuse.</summary>
+    private void Recycle()
+    {
+        foreach (var transaction in _cleanups)
+        {
+            var state = transaction.State;
+            state.Reset();
+            _spareState = state;
+            if (transaction.Private)
+            {
+                _sparePrivate = transaction;
             }
         }
     }

@@ -14,71 +14,87 @@ public sealed class YTransaction
     // transaction appends to that client's structs: an untouched client's state is still its
     // state before. Typing touches one client, so this avoids copying the whole state vector
     // on every keystroke.
-    private long _firstClient = -1;
-    private long _firstBefore;
-    private Dictionary<long, long>? _moreBefore;
+    //
+    // All bookkeeping lives in a TransactionState the document lends for the transaction's
+    // lifetime and reuses afterwards (see TransactionState).
+    internal TransactionState State;
 
-    internal YTransaction(YDoc doc, object? origin, bool local)
+    internal YTransaction(YDoc doc, object? origin, bool local, TransactionState state)
     {
         Doc = doc;
         Origin = origin;
         Local = local;
+        State = state;
     }
 
     /// <summary>The document this transaction changes.</summary>
     public YDoc Doc { get; }
 
     /// <summary>What started the transaction (passed through to update observers).</summary>
-    public object? Origin { get; }
+    public object? Origin { get; internal set; }
 
     /// <summary>True for local edits, false while applying a remote update.</summary>
     public bool Local { get; internal set; }
 
-    internal readonly DeleteSet DeleteSet = new();
+    /// <summary>
+    /// Whether the transaction object never reached user code (started by ApplyUpdate or by a
+    /// single edit call, not by Transact), so the document may reuse it once it has ended.
+    /// </summary>
+    internal bool Private;
 
-    private List<StructBase>? _mergeStructs;
+    internal DeleteSet DeleteSet => State.DeleteSet;
 
-    /// <summary>Right parts of splits, re-merged at the end of the transaction (allocated on first split).</summary>
-    internal List<StructBase> MergeStructs => _mergeStructs ??= [];
+    /// <summary>Right parts of splits, re-merged at the end of the transaction.</summary>
+    internal List<StructBase> MergeStructs => State.MergeStructs;
 
-    internal bool HasMergeStructs => _mergeStructs is { Count: > 0 };
+    internal bool HasMergeStructs => State.MergeStructs.Count > 0;
 
     /// <summary>Clients that grew, with their state before, fixed when the clean-up starts.</summary>
-    internal List<KeyValuePair<long, long>>? ChangedClientsAtEnd;
+    internal List<KeyValuePair<long, long>>? ChangedClientsAtEnd
+    {
+        get => State.ChangedClientsAtEnd;
+        set => State.ChangedClientsAtEnd = value;
+    }
 
     /// <summary>Types changed in this transaction (each once).</summary>
-    internal List<YType>? ChangedTypes;
+    internal List<YType> ChangedTypes => State.ChangedTypes;
 
     /// <summary>
     /// Whether any struct was appended to the store (typing that extends our newest item in
     /// place appends none, and then there is nothing new to merge).
     /// </summary>
-    internal bool StructsAppended;
+    internal bool StructsAppended
+    {
+        get => State.StructsAppended;
+        set => State.StructsAppended = value;
+    }
 
     /// <summary>Called by the store before it appends a struct of <paramref name="client"/>.</summary>
     internal void NoteAppend(long client, long stateBefore)
     {
-        if (_firstClient == client)
+        var st = State;
+        if (st.FirstClient == client)
         {
             return;
         }
-        if (_firstClient < 0)
+        if (st.FirstClient < 0)
         {
-            _firstClient = client;
-            _firstBefore = stateBefore;
+            st.FirstClient = client;
+            st.FirstBefore = stateBefore;
             return;
         }
-        (_moreBefore ??= []).TryAdd(client, stateBefore);
+        (st.MoreBefore ??= []).TryAdd(client, stateBefore);
     }
 
     /// <summary>The client's state when the transaction started.</summary>
     internal long GetBeforeState(long client)
     {
-        if (client == _firstClient)
+        var st = State;
+        if (client == st.FirstClient)
         {
-            return _firstBefore;
+            return st.FirstBefore;
         }
-        if (_moreBefore is not null && _moreBefore.TryGetValue(client, out long before))
+        if (st.MoreBefore is not null && st.MoreBefore.TryGetValue(client, out long before))
         {
             return before;
         }
@@ -88,14 +104,15 @@ public sealed class YTransaction
     /// <summary>Clients whose structs grew in this transaction, with their state before.</summary>
     internal List<KeyValuePair<long, long>> ChangedClients(List<KeyValuePair<long, long>> result)
     {
+        var st = State;
         result.Clear();
-        if (_firstClient >= 0)
+        if (st.FirstClient >= 0)
         {
-            result.Add(new(_firstClient, _firstBefore));
+            result.Add(new(st.FirstClient, st.FirstBefore));
         }
-        if (_moreBefore is not null)
+        if (st.MoreBefore is not null)
         {
-            result.AddRange(_moreBefore);
+            result.AddRange(st.MoreBefore);
         }
         return result;
     }
@@ -112,7 +129,7 @@ public sealed class YTransaction
         if (item is null || (item.Clock < GetBeforeState(item.Client) && !item.Deleted))
         {
             type.LastChangedBy = this;
-            (ChangedTypes ??= []).Add(type);
+            State.ChangedTypes.Add(type);
         }
     }
 }

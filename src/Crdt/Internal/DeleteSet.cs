@@ -23,11 +23,42 @@ internal sealed class DeleteSet
 
     public bool IsEmpty => _clients is null || _clients.Count == 0;
 
+    // Range lists of a cleared set, reused by later additions (a transaction's delete set is
+    // cleared and reused by the next transaction, see TransactionState).
+    private List<List<DeleteRange>>? _spareLists;
+
     public void Add(long client, long clock, long length)
     {
         ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(Clients, client, out _);
-        list ??= [];
+        list ??= TakeSpareList();
         list.Add(new DeleteRange(clock, length));
+    }
+
+    private List<DeleteRange> TakeSpareList()
+    {
+        if (_spareLists is { Count: > 0 } spare)
+        {
+            var list = spare[^1];
+            spare.RemoveAt(spare.Count - 1);
+            return list;
+        }
+        return [];
+    }
+
+    /// <summary>Removes every range, keeping the dictionary's and the lists' capacity for reuse.</summary>
+    public void Clear()
+    {
+        if (_clients is not { Count: > 0 } clients)
+        {
+            return;
+        }
+        _spareLists ??= [];
+        foreach (var list in clients.Values)
+        {
+            list.Clear();
+            _spareLists.Add(list);
+        }
+        clients.Clear();
     }
 
     /// <summary>Sorts each client's ranges and merges overlapping or touching ones.</summary>
@@ -155,9 +186,11 @@ internal sealed class DeleteSet
     }
 
     /// <summary>Reads a delete set in the order given (zero-range entries are accepted and dropped).</summary>
-    public static DeleteSet Read(ref Lib0Reader reader)
+    public static DeleteSet Read(ref Lib0Reader reader) => Read(ref reader, new DeleteSet());
+
+    /// <summary>As above, into <paramref name="ds"/> (empty, see <see cref="DecodeBuffers"/>).</summary>
+    public static DeleteSet Read(ref Lib0Reader reader, DeleteSet ds)
     {
-        var ds = new DeleteSet();
         int clients = reader.ReadCount(2);
         for (int i = 0; i < clients; i++)
         {
@@ -172,11 +205,7 @@ internal sealed class DeleteSet
                 {
                     ThrowHelper.Format("delete range ends beyond 2^53-1", at);
                 }
-                if (!ds.Clients.TryGetValue(client, out var list))
-                {
-                    ds.Clients[client] = list = [];
-                }
-                list.Add(new DeleteRange(clock, len));
+                ds.Add(client, clock, len);
             }
         }
         return ds;

@@ -7,7 +7,7 @@ namespace CrdtCollab.Crdt.Internal;
 /// <summary>One client run of an update: structs with consecutive clocks starting at the run's first clock.</summary>
 internal sealed class StructRun(long client, List<StructBase> structs)
 {
-    public long Client { get; } = client;
+    public long Client { get; set; } = client;
 
     public List<StructBase> Structs { get; } = structs;
 }
@@ -28,16 +28,20 @@ internal static class UpdateDecoder
     /// </summary>
     public const long MaxClock = int.MaxValue;
 
-    public static List<StructRun> ReadRuns(ref Lib0Reader reader)
+    public static List<StructRun> ReadRuns(ref Lib0Reader reader) => ReadRuns(ref reader, null);
+
+    /// <summary>Reads the struct runs, into <paramref name="buffers"/>'s containers when given (see <see cref="DecodeBuffers"/>).</summary>
+    public static List<StructRun> ReadRuns(ref Lib0Reader reader, DecodeBuffers? buffers)
     {
         int runCount = reader.ReadCount(3);
-        var runs = new List<StructRun>(runCount);
+        var runs = buffers?.Runs ?? new List<StructRun>(runCount);
         for (int r = 0; r < runCount; r++)
         {
             int structCount = reader.ReadCount(MinStructBytes);
             long client = reader.ReadVarUint();
             long clock = reader.ReadVarUint();
-            var structs = new List<StructBase>(structCount);
+            StructRun run = buffers?.RentRun(client) ?? new StructRun(client, new List<StructBase>(structCount));
+            var structs = run.Structs;
             for (int i = 0; i < structCount; i++)
             {
                 int at = reader.Position;
@@ -62,7 +66,7 @@ internal static class UpdateDecoder
                 structs.Add(s);
                 clock += s.Length;
             }
-            runs.Add(new StructRun(client, structs));
+            runs.Add(run);
         }
         return runs;
     }

@@ -69,7 +69,7 @@ public partial class YText : YType
         var doc = RequireDoc();
         if (attributes is null && !HasFormatting)
         {
-            var tr = doc.BeginTransaction(null, local: true, out bool owned);
+            var tr = doc.BeginTransaction(null, local: true, isPrivate: true, out bool owned);
             try
             {
                 InsertPlain(tr, index, text);
@@ -115,7 +115,7 @@ public partial class YText : YType
         if (!HasFormatting)
         {
             var doc = RequireDoc();
-            var tr = doc.BeginTransaction(null, local: true, out bool owned);
+            var tr = doc.BeginTransaction(null, local: true, isPrivate: true, out bool owned);
             try
             {
                 ListOps.Delete(tr, this, index, length);

@@ -1,0 +1,50 @@
+using CrdtCollab.Crdt.Internal.Structs;
+using CrdtCollab.Crdt.Types;
+
+namespace CrdtCollab.Crdt.Internal;
+
+/// <summary>
+/// A transaction's bookkeeping (deletions, split parts, changed types, states before), kept
+/// apart from the public <see cref="YTransaction"/> so that a document can reuse it: a
+/// keystroke would otherwise allocate a delete set, its dictionary and lists, and a list of
+/// split parts, all garbage a moment later. Only internal code reads it, and only until the
+/// transaction's clean-up has finished, after which <see cref="YDoc"/> resets and reuses it.
+/// </summary>
+internal sealed class TransactionState
+{
+    public readonly DeleteSet DeleteSet = new();
+
+    /// <summary>Right parts of splits (and re-mergeable deleted items), merged at the end.</summary>
+    public readonly List<StructBase> MergeStructs = [];
+
+    /// <summary>Types changed by a remote transaction (each once, see <see cref="YType.LastChangedBy"/>).</summary>
+    public readonly List<YType> ChangedTypes = [];
+
+    // The state before the transaction, per client, recorded on the first append (see YTransaction).
+    public long FirstClient = -1;
+    public long FirstBefore;
+    public Dictionary<long, long>? MoreBefore;
+
+    public bool StructsAppended;
+
+    /// <summary>Clients that grew, with their state before, fixed when the clean-up starts.</summary>
+    public List<KeyValuePair<long, long>>? ChangedClientsAtEnd;
+
+    /// <summary>Forgets everything so the next transaction starts from an empty state; collections keep their capacity.</summary>
+    public void Reset()
+    {
+        DeleteSet.Clear();
+        MergeStructs.Clear();
+        foreach (var type in ChangedTypes)
+        {
+            // Otherwise a reused transaction would look as if it had already recorded the type.
+            type.LastChangedBy = null;
+        }
+        ChangedTypes.Clear();
+        FirstClient = -1;
+        FirstBefore = 0;
+        MoreBefore?.Clear();
+        StructsAppended = false;
+        ChangedClientsAtEnd = null;
+    }
+}
