@@ -18,7 +18,9 @@ public sealed class AppendTests(PostgresFixture pg)
     [MemberData(nameof(BothAppendPaths))]
     public async Task Append_returns_consecutive_versions_and_positions_and_reads_back_equal(int copyThreshold)
     {
-        var store = await NewStoreAsync(pg.DataSource, "append", o => o with { CopyAppendThreshold = copyThreshold });
+        // A clock with sub-microsecond ticks: stored timestamps keep whole microseconds (as PostgreSQL does).
+        var clock = new ManualTimeProvider(new DateTimeOffset(2026, 11, 22, 3, 4, 5, TimeSpan.Zero).AddTicks(1_234_567));
+        var store = await NewStoreAsync(pg.DataSource, "append", o => o with { CopyAppendThreshold = copyThreshold, TimeProvider = clock });
         var stream = Guid.NewGuid();
         var correlation = Guid.NewGuid();
         // The middle event carries no metadata: optional columns mix values and nulls in one batch.
@@ -43,6 +45,8 @@ public sealed class AppendTests(PostgresFixture pg)
             Assert.Equal(events[i].CausationId, read[i].CausationId);
             Assert.Equal(events[i].CorrelationId, read[i].CorrelationId);
             Assert.Equal(events[i].UserId, read[i].UserId);
+            Assert.Equal("update", read[i].EventType);
+            Assert.Equal(new DateTimeOffset(2026, 11, 22, 3, 4, 5, TimeSpan.Zero).AddTicks(1_234_560), read[i].Timestamp);
             Assert.Equal(result.GlobalPositions[i], read[i].GlobalPosition);
             Assert.Equal(i + 1, read[i].StreamVersion);
             Assert.NotEqual(0UL, read[i].TransactionId);
@@ -53,6 +57,37 @@ public sealed class AppendTests(PostgresFixture pg)
         Assert.Equal("t", info.TenantId);
         Assert.Equal("p", info.ProjectId);
         Assert.Equal(2, (await store.ReadStreamAsync(stream, fromVersion: 2)).Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(BothAppendPaths))]
+    public async Task Large_and_empty_payloads_and_non_ascii_text_read_back_byte_for_byte(int copyThreshold)
+    {
+        // Exercises the COPY writer's edges: a field bigger than its flush buffer, an empty field,
+        // and text whose UTF-8 form is longer than its UTF-16 length.
+        var store = await NewStoreAsync(pg.DataSource, "edges", o => o with { CopyAppendThreshold = copyThreshold });
+        var stream = Guid.NewGuid();
+        var big = new byte[300_000];
+        new Random(7).NextBytes(big);
+        var events = new[]
+        {
+            new EventData("aktualisierung-\u00fc", big) { UserId = "Zo\u00eb \u5de5\u7a0b\u5e08 \ud83d\udea7", UpdateId = Guid.NewGuid() },
+            new EventData("update", []) { ClientId = long.MaxValue },
+            new EventData("update", Payload(3)) { ClientId = long.MinValue, UserId = "" },
+        };
+
+        await store.AppendAsync(Request(stream, ExpectedVersion.NoStream, events));
+
+        var read = await store.ReadStreamAsync(stream);
+        Assert.Equal(3, read.Count);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(events[i].EventType, read[i].EventType);
+            Assert.Equal(events[i].Payload, read[i].Payload);
+            Assert.Equal(events[i].UserId, read[i].UserId);
+            Assert.Equal(events[i].ClientId, read[i].ClientId);
+            Assert.Equal(events[i].UpdateId, read[i].UpdateId);
+        }
     }
 
     [Theory]

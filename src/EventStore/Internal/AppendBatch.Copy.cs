@@ -106,42 +106,50 @@ internal sealed partial class AppendBatch
             + (withUser ? ", user_id" : "") + (withClient ? ", client_id" : "")
             + (withCorrelation ? ", correlation_id" : "") + (withCausation ? ", causation_id" : "")
             + (withUpdate ? ", update_id" : "");
-        await using var import = await connection.BeginBinaryImportAsync(
+        var fields = (short)(6 + (withUser ? 1 : 0) + (withClient ? 1 : 0) + (withCorrelation ? 1 : 0) + (withCausation ? 1 : 0) + (withUpdate ? 1 : 0));
+        await using var stream = await connection.BeginRawBinaryCopyAsync(
             $"COPY {schema}.events ({columns}) FROM STDIN (FORMAT BINARY)", cancellationToken);
-        for (var i = 0; i < EventCount; i++)
+        try
         {
-            await import.StartRowAsync(cancellationToken);
-            await import.WriteAsync(reservation.FirstPosition + i, NpgsqlDbType.Bigint, cancellationToken);
-            await import.WriteAsync(_eventStream[i], NpgsqlDbType.Uuid, cancellationToken);
-            await import.WriteAsync(reservation.Starts[_eventRequest[i] - 1] + _eventIndex[i], NpgsqlDbType.Bigint, cancellationToken);
-            await import.WriteAsync(_type[i], NpgsqlDbType.Text, cancellationToken);
-            await import.WriteAsync(_payload[i], NpgsqlDbType.Bytea, cancellationToken);
-            await import.WriteAsync(timestamp, NpgsqlDbType.TimestampTz, cancellationToken);
-            if (withUser)
+            var rows = new BinaryCopyWriter(stream);
+            for (var i = 0; i < EventCount; i++)
             {
-                await WriteTextOrNullAsync(import, _user[i], cancellationToken);
+                rows.StartRow(fields);
+                rows.WriteInt64(reservation.FirstPosition + i);
+                rows.WriteUuid(_eventStream[i]);
+                rows.WriteInt64(reservation.Starts[_eventRequest[i] - 1] + _eventIndex[i]);
+                rows.WriteText(_type[i]);
+                rows.WriteBytes(_payload[i]);
+                rows.WriteTimestampTz(timestamp);
+                if (withUser)
+                {
+                    rows.WriteTextOrNull(_user[i]);
+                }
+                if (withClient)
+                {
+                    rows.WriteInt64OrNull(_client[i]);
+                }
+                if (withCorrelation)
+                {
+                    rows.WriteUuidOrNull(_correlation[i]);
+                }
+                if (withCausation)
+                {
+                    rows.WriteUuidOrNull(_causation[i]);
+                }
+                if (withUpdate)
+                {
+                    rows.WriteUuidOrNull(_update[i]);
+                }
+                await rows.FlushIfFullAsync(cancellationToken);
             }
-            if (withClient)
-            {
-                await WriteValueOrNullAsync(import, _client[i], NpgsqlDbType.Bigint, cancellationToken);
-            }
-            if (withCorrelation)
-            {
-                await WriteValueOrNullAsync(import, _correlation[i], NpgsqlDbType.Uuid, cancellationToken);
-            }
-            if (withCausation)
-            {
-                await WriteValueOrNullAsync(import, _causation[i], NpgsqlDbType.Uuid, cancellationToken);
-            }
-            if (withUpdate)
-            {
-                await WriteValueOrNullAsync(import, _update[i], NpgsqlDbType.Uuid, cancellationToken);
-            }
+            await rows.CompleteAsync(cancellationToken);
         }
-        var written = await import.CompleteAsync(cancellationToken);
-        if (written != (ulong)EventCount)
+        catch
         {
-            throw new InvalidOperationException($"COPY wrote {written} of {EventCount} events.");
+            // Abandon the COPY so the server discards it (the transaction then rolls back unused).
+            await stream.CancelAsync();
+            throw;
         }
     }
 
@@ -157,11 +165,4 @@ internal sealed partial class AppendBatch
         }
         return new Outcome(versions, positions, new bool[EventCount]);
     }
-
-    private static Task WriteTextOrNullAsync(NpgsqlBinaryImporter import, string? value, CancellationToken cancellationToken)
-        => value is null ? import.WriteNullAsync(cancellationToken) : import.WriteAsync(value, NpgsqlDbType.Text, cancellationToken);
-
-    private static Task WriteValueOrNullAsync<T>(NpgsqlBinaryImporter import, T? value, NpgsqlDbType type, CancellationToken cancellationToken)
-        where T : struct
-        => value is { } v ? import.WriteAsync(v, type, cancellationToken) : import.WriteNullAsync(cancellationToken);
 }
