@@ -19,6 +19,11 @@ internal sealed class StructList
     private sealed class Chunk
     {
         public readonly StructBase[] Items = new StructBase[ChunkCapacity];
+
+        // Items[i].Clock, side by side: clock look-ups binary-search this array instead of
+        // dereferencing a struct object (a likely cache miss) at every probe. A struct's clock
+        // never changes once it is in a list (splits add a new struct, merges only grow lengths).
+        public readonly long[] Clocks = new long[ChunkCapacity];
         public int Count;
     }
 
@@ -51,6 +56,7 @@ internal sealed class StructList
         {
             int ci = Locate(index, out int start);
             _chunks[ci].Items[index - start] = value;
+            _chunks[ci].Clocks[index - start] = value.Clock;
         }
     }
 
@@ -77,6 +83,7 @@ internal sealed class StructList
             InsertChunk(_chunkCount, new Chunk());
             last = _chunks[_chunkCount - 1];
         }
+        last.Clocks[last.Count] = s.Clock;
         last.Items[last.Count++] = s;
         TreeAdd(_chunkCount - 1, 1);
         _count++;
@@ -98,6 +105,7 @@ internal sealed class StructList
             var right = new Chunk();
             const int half = ChunkCapacity / 2;
             Array.Copy(c.Items, half, right.Items, 0, ChunkCapacity - half);
+            Array.Copy(c.Clocks, half, right.Clocks, 0, ChunkCapacity - half);
             Array.Clear(c.Items, half, ChunkCapacity - half);
             right.Count = ChunkCapacity - half;
             c.Count = half;
@@ -111,7 +119,9 @@ internal sealed class StructList
             }
         }
         Array.Copy(c.Items, off, c.Items, off + 1, c.Count - off);
+        Array.Copy(c.Clocks, off, c.Clocks, off + 1, c.Count - off);
         c.Items[off] = s;
+        c.Clocks[off] = s.Clock;
         c.Count++;
         TreeAdd(ci, 1);
         _count++;
@@ -128,6 +138,7 @@ internal sealed class StructList
             int off = index - start;
             int n = Math.Min(count, c.Count - off);
             Array.Copy(c.Items, off + n, c.Items, off, c.Count - off - n);
+            Array.Copy(c.Clocks, off + n, c.Clocks, off, c.Count - off - n);
             c.Count -= n;
             Array.Clear(c.Items, c.Count, n);
             _count -= n;
@@ -247,11 +258,25 @@ internal sealed class StructList
     /// <summary>Index of the struct containing <paramref name="clock"/>.</summary>
     public int FindIndex(long clock)
     {
+        // The client's newest struct is the most frequent target (typing continues it, remote
+        // items have it as origin), so it is checked before any search.
+        var lastChunk = _chunks[_chunkCount - 1];
+        if (lastChunk.Count > 0 && clock >= lastChunk.Clocks[lastChunk.Count - 1])
+        {
+            var last = lastChunk.Items[lastChunk.Count - 1];
+            if (clock < last.Clock + last.Length)
+            {
+                _cursor = _chunkCount - 1;
+                _cursorStart = _count - lastChunk.Count;
+                return _count - 1;
+            }
+            throw new InvalidOperationException($"clock {clock} is not in the store");
+        }
         // Chunks are in clock order: find the last chunk whose first struct starts at or before clock.
         int lo = 0;
         int hi = _chunkCount - 1;
         var cur = _chunks[_cursor];
-        if (cur.Count > 0 && cur.Items[0].Clock <= clock && (_cursor == _chunkCount - 1 || _chunks[_cursor + 1].Items[0].Clock > clock))
+        if (cur.Count > 0 && cur.Clocks[0] <= clock && (_cursor == _chunkCount - 1 || _chunks[_cursor + 1].Clocks[0] > clock))
         {
             lo = _cursor;
         }
@@ -260,7 +285,7 @@ internal sealed class StructList
             while (lo < hi)
             {
                 int mid = (lo + hi + 1) >> 1;
-                if (_chunks[mid].Items[0].Clock <= clock)
+                if (_chunks[mid].Clocks[0] <= clock)
                 {
                     lo = mid;
                 }
@@ -271,26 +296,22 @@ internal sealed class StructList
             }
         }
         var c = _chunks[lo];
-        int left = 0;
-        int right = c.Count - 1;
-        while (left <= right)
+        // The last entry whose clock is at or before the target; it must also cover it.
+        var clocks = c.Clocks.AsSpan(0, c.Count);
+        int m = clocks.BinarySearch(clock);
+        if (m < 0)
         {
-            int m = (left + right) >> 1;
+            m = ~m - 1;
+        }
+        if (m >= 0)
+        {
             var s = c.Items[m];
-            if (s.Clock <= clock)
+            if (clock < s.Clock + s.Length)
             {
-                if (clock < s.Clock + s.Length)
-                {
-                    int start = lo == _cursor ? _cursorStart : PrefixCount(lo);
-                    _cursor = lo;
-                    _cursorStart = start;
-                    return start + m;
-                }
-                left = m + 1;
-            }
-            else
-            {
-                right = m - 1;
+                int start = lo == _cursor ? _cursorStart : PrefixCount(lo);
+                _cursor = lo;
+                _cursorStart = start;
+                return start + m;
             }
         }
         throw new InvalidOperationException($"clock {clock} is not in the store");
