@@ -3,32 +3,51 @@ using CrdtCollab.Crdt.Internal.Lib0;
 namespace CrdtCollab.Crdt.Internal.Content;
 
 /// <summary>
-/// Ref 4: text. Lengths and offsets are UTF-16 code units, as in JavaScript. Typing appends
-/// one character at a time to the same item, so the text lives in a growable buffer that a
-/// merge extends in place (amortised O(1)) instead of a string copied on every keystroke.
+/// Ref 4: text. Lengths and offsets are UTF-16 code units, as in JavaScript.
+/// The text is a window [start, start + length) onto a source that is either the string it was
+/// created from (an inserted or decoded string, never copied) or a char buffer. Typing appends
+/// one character at a time to the same item, so a buffer this content owns grows in place
+/// (amortised O(1)) instead of a string being copied on every keystroke. A split shares the
+/// source between both halves (splitting a long run copies nothing); a half that later grows
+/// first copies its own window into a buffer of its own.
 /// </summary>
 internal sealed class ContentString : ItemContent
 {
     private const char ReplacementChar = '\uFFFD';
 
-    private char[] _buffer;
+    // Exactly one of the two is set.
+    private string? _text;
+    private char[]? _buffer;
+    private int _start;
     private int _length;
+
+    // Whether _buffer belongs to this content alone, so appending may write past the window.
+    private bool _ownsBuffer;
 
     public ContentString(string text)
     {
-        _buffer = text.ToCharArray();
-        _length = _buffer.Length;
+        _text = text;
+        _length = text.Length;
     }
 
     private ContentString(ReadOnlySpan<char> text)
     {
         _buffer = text.ToArray();
         _length = _buffer.Length;
+        _ownsBuffer = true;
     }
 
-    public ReadOnlySpan<char> Span => _buffer.AsSpan(0, _length);
+    private ContentString(string? text, char[]? buffer, int start, int length)
+    {
+        _text = text;
+        _buffer = buffer;
+        _start = start;
+        _length = length;
+    }
 
-    public string Text => new(Span);
+    public ReadOnlySpan<char> Span => _buffer is { } b ? b.AsSpan(_start, _length) : _text.AsSpan(_start, _length);
+
+    public string Text => _text is { } t && _start == 0 && _length == t.Length ? t : new(Span);
 
     public override int Ref => RefString;
 
@@ -38,16 +57,32 @@ internal sealed class ContentString : ItemContent
 
     public override ItemContent Splice(int offset)
     {
-        var right = new ContentString(_buffer.AsSpan(offset, _length - offset));
-        _length = offset;
         // Yjs never leaves half a surrogate pair on either side of a split: both halves become
-        // U+FFFD on every peer, so we must do the same to converge byte for byte.
-        if (char.IsHighSurrogate(_buffer[offset - 1]))
+        // U+FFFD on every peer, so we must do the same to converge byte for byte. Both halves
+        // then need text of their own.
+        if (char.IsHighSurrogate(Span[offset - 1]))
         {
-            _buffer[offset - 1] = ReplacementChar;
-            right._buffer[0] = ReplacementChar;
+            var right = new ContentString(Span[offset..]);
+            var left = new ContentString(Span[..offset]);
+            right._buffer![0] = ReplacementChar;
+            left._buffer![offset - 1] = ReplacementChar;
+            TakeFrom(left);
+            return right;
         }
-        return right;
+        var shared = new ContentString(_text, _buffer, _start + offset, _length - offset);
+        _length = offset;
+        // The right half now reads the buffer after our window: we must not write there.
+        _ownsBuffer = false;
+        return shared;
+    }
+
+    private void TakeFrom(ContentString other)
+    {
+        _text = other._text;
+        _buffer = other._buffer;
+        _start = other._start;
+        _length = other._length;
+        _ownsBuffer = other._ownsBuffer;
     }
 
     public override bool TryMerge(ItemContent right) => Append(((ContentString)right).Span);
@@ -56,11 +91,16 @@ internal sealed class ContentString : ItemContent
     public bool Append(ReadOnlySpan<char> other)
     {
         int needed = _length + other.Length;
-        if (needed > _buffer.Length)
+        if (!_ownsBuffer || _start + needed > _buffer!.Length)
         {
-            Array.Resize(ref _buffer, Math.Max(needed, _buffer.Length * 2));
+            var grown = new char[Math.Max(needed, _length * 2)];
+            Span.CopyTo(grown);
+            _buffer = grown;
+            _text = null;
+            _start = 0;
+            _ownsBuffer = true;
         }
-        other.CopyTo(_buffer.AsSpan(_length));
+        other.CopyTo(_buffer.AsSpan(_start + _length));
         _length = needed;
         return true;
     }
