@@ -45,6 +45,9 @@ public sealed partial class PostgresEventStore
             {
                 // Fast path: the function call is its own transaction, so one round trip in all.
                 await using var command = batch.CreateCommand(_schema, connection, null, timestamp);
+                // Prepared statements survive in Npgsql's pool: after the first call on a physical
+                // connection this only binds, which trims parse and plan from every small append.
+                await command.PrepareAsync(cancellationToken);
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken);
                 return batch.Results(await batch.ReadOutcomeAsync(reader, cancellationToken));
             }
