@@ -15,6 +15,11 @@ internal sealed class Item : StructBase
     private const byte FlagDeleted = 1;
     private const byte FlagKeep = 2;
 
+    // Set while the content does not count toward the parent's length. Kept beside the deleted
+    // flag so that list walks (position look-ups step over many items) decide visibility from
+    // the item alone, without loading its content object.
+    private const byte FlagUncountable = 4;
+
     private byte _flags;
 
     public Item(long client, long clock, Item? left, Id? origin, Item? right, Id? rightOrigin, YType? parent, string? parentSub, ItemContent content)
@@ -26,7 +31,11 @@ internal sealed class Item : StructBase
         RightOrigin = rightOrigin;
         Parent = parent;
         ParentSub = parentSub;
-        Content = content;
+        _content = content;
+        if (!content.Countable)
+        {
+            _flags = FlagUncountable;
+        }
     }
 
     // Origins are stored as two longs with client −1 for "none": a nullable Id would take
@@ -79,7 +88,18 @@ internal sealed class Item : StructBase
     }
 
     public string? ParentSub;
-    public ItemContent Content;
+
+    private ItemContent _content;
+
+    public ItemContent Content
+    {
+        get => _content;
+        set
+        {
+            _content = value;
+            _flags = value.Countable ? (byte)(_flags & ~FlagUncountable) : (byte)(_flags | FlagUncountable);
+        }
+    }
 
     public override bool Deleted => (_flags & FlagDeleted) != 0;
 
@@ -89,13 +109,13 @@ internal sealed class Item : StructBase
         set => _flags = value ? (byte)(_flags | FlagKeep) : (byte)(_flags & ~FlagKeep);
     }
 
-    public bool Countable => Content.Countable;
+    public bool Countable => (_flags & FlagUncountable) == 0;
 
     /// <summary>Counts toward the parent's visible length (countable list content, not deleted).</summary>
     public bool IsVisible
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => _flags == 0 ? Content.Countable : (_flags & FlagDeleted) == 0 && Content.Countable;
+        get => (_flags & (FlagDeleted | FlagUncountable)) == 0;
     }
 
     public Id LastId => new(Client, Clock + Length - 1);
