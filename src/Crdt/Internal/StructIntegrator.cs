@@ -193,15 +193,22 @@ internal static class StructIntegrator
         // Integrating a struct appends exactly its clock range to its client (as an item or as
         // GC), so each next struct starts at the state, and other clients' states do not move:
         // the checks above still hold for every struct when its turn comes.
-        foreach (var s in structs)
+        for (int i = 0; i < structs.Count; i++)
         {
+            var s = structs[i];
             if (s is Item item)
             {
                 if (ItemOps.GetMissing(transaction, store, item) is not null)
                 {
                     throw new InvalidOperationException("a checked dependency went missing");
                 }
-                ItemOps.Integrate(transaction, item, 0);
+                // Only the run's last struct is appended in place: a later struct of a long run
+                // (a full state, say) often hangs off the middle of the grown item and would
+                // split it again at once.
+                if (i < structs.Count - 1 || !RemoteTyping.TryAppendInPlace(transaction, store, item))
+                {
+                    ItemOps.Integrate(transaction, item, 0);
+                }
             }
             else
             {

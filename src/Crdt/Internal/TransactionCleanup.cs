@@ -145,7 +145,14 @@ internal static class TransactionCleanup
         foreach (var (client, before) in changedClients)
         {
             var structs = store.Clients[client];
-            int first = Math.Max(structs.FindIndex(before), 1);
+            int first = structs.FindIndex(before);
+            if (structs[first].Clock < before)
+            {
+                // Typing extended the struct that holds `before` in place: Yjs's first new struct
+                // is that extension, already merged into it, and Yjs's pass stops there.
+                first++;
+            }
+            first = Math.Max(first, 1);
             for (int i = structs.Count - 1; i >= first;)
             {
                 i -= 1 + MergeWithLefts(structs, i);

@@ -59,6 +59,65 @@ public sealed class ApplyFastPathTests
         Assert.Equal(a.EncodeStateAsUpdate(), b.EncodeStateAsUpdate());
     }
 
+    /// <summary>
+    /// A peer typing (each keystroke continues its newest item, which the receiver appends in
+    /// place, <c>RemoteTyping</c>), with deletions in the same transaction, a jump back into
+    /// the typed run, and a concurrent peer typing at the same place.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Remote_typing_appended_in_place_matches_the_general_path(int seed)
+    {
+        var rng = new Random(seed);
+        var writers = new[] { SessionRunner.NewDoc(gc: seed != 2, 10), SessionRunner.NewDoc(gc: seed != 2, 20) };
+        var updates = new List<byte[]>();
+        foreach (var w in writers)
+        {
+            w.UpdateV1 += (_, e) => updates.Add(e.Update);
+        }
+        int[] cursor = [0, 0];
+        for (int step = 0; step < 400; step++)
+        {
+            int who = rng.Next(5) == 0 ? 1 : 0;
+            var text = writers[who].GetText(SessionRunner.TextRoot);
+            int at = Math.Min(cursor[who], text.Length);
+            writers[who].Transact(_ =>
+            {
+                text.Insert(at, ((char)('a' + rng.Next(26))).ToString());
+                at++;
+                if (rng.Next(4) == 0 && text.Length > 1)
+                {
+                    int from = rng.Next(text.Length - 1);
+                    text.Delete(from, 1);
+                    at = from < at ? at - 1 : at;
+                }
+                if (rng.Next(6) == 0)
+                {
+                    at = rng.Next(text.Length + 1);
+                }
+            });
+            cursor[who] = at;
+            if (rng.Next(3) == 0)
+            {
+                // Deliver everything so far between the writers (they stay in sync, mostly).
+                var a = writers[0].EncodeStateAsUpdate();
+                var b = writers[1].EncodeStateAsUpdate();
+                writers[0].ApplyUpdate(b, SessionRunner.NetOrigin);
+                writers[1].ApplyUpdate(a, SessionRunner.NetOrigin);
+            }
+        }
+        var fast = SessionRunner.NewDoc(gc: seed != 2, 30);
+        var general = SessionRunner.NewDoc(gc: seed != 2, 30);
+        foreach (var u in updates)
+        {
+            fast.ApplyUpdate(u);
+            general.ApplyUpdate(WithEmptyRun(u));
+        }
+        Check2.Same(DocState.Of(general), DocState.Of(fast), "after all updates");
+    }
+
     /// <summary>The same V1 update with one more run: zero structs of a client no session uses.</summary>
     private static byte[] WithEmptyRun(byte[] update)
     {
