@@ -33,7 +33,7 @@ public sealed partial class YDoc
         var transaction = BeginTransaction(origin, local: false, isPrivate: true, out bool owned);
         try
         {
-            ApplyDecoded(transaction, runs, ds);
+            ApplyDecoded(transaction, runs, ds, buffers);
         }
         finally
         {
@@ -50,10 +50,10 @@ public sealed partial class YDoc
         _decodeBuffers = buffers;
     }
 
-    private void ApplyDecoded(YTransaction transaction, List<StructRun> runs, DeleteSet ds)
+    private void ApplyDecoded(YTransaction transaction, List<StructRun> runs, DeleteSet ds, DecodeBuffers? buffers)
     {
         PendingStructs? rest = null;
-        if (runs.Count > 1 || (runs.Count == 1 && !StructIntegrator.TryIntegrateInOrder(transaction, Store, runs[0])))
+        if (runs.Count > 1 || (runs.Count == 1 && !StructIntegrator.TryIntegrateInOrder(transaction, Store, runs[0], buffers)))
         {
             var queues = new Dictionary<long, StructQueue>(runs.Count);
             foreach (var run in runs)
@@ -107,7 +107,7 @@ public sealed partial class YDoc
             var reader = new Lib0Reader(update);
             var pendingRuns = UpdateDecoder.ReadRuns(ref reader);
             var pendingDeletes = DeleteSet.Read(ref reader);
-            ApplyDecoded(transaction, pendingRuns, pendingDeletes);
+            ApplyDecoded(transaction, pendingRuns, pendingDeletes, null);
         }
     }
 

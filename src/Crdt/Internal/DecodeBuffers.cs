@@ -1,3 +1,5 @@
+using CrdtCollab.Crdt.Internal.Structs;
+
 namespace CrdtCollab.Crdt.Internal;
 
 /// <summary>
@@ -15,6 +17,12 @@ internal sealed class DecodeBuffers
     public readonly DeleteSet DeleteSet = new();
 
     private readonly List<StructRun> _spareRuns = [];
+
+    /// <summary>
+    /// A decoded text item whose text was appended to another item in place (RemoteTyping), so
+    /// nothing refers to it: the next decoded text item is read into it and its content.
+    /// </summary>
+    public Item? SpareTextItem;
 
     /// <summary>An empty run for <paramref name="client"/>, reused when one is spare.</summary>
     public StructRun RentRun(long client)

@@ -176,7 +176,7 @@ internal static class StructIntegrator
     /// each with nothing missing and nothing already known; this does the same without building
     /// queues, an order and a stack. Returns false, having touched nothing, in any other case.
     /// </summary>
-    public static bool TryIntegrateInOrder(YTransaction transaction, StructStore store, StructRun run)
+    public static bool TryIntegrateInOrder(YTransaction transaction, StructStore store, StructRun run, DecodeBuffers? buffers)
     {
         var structs = run.Structs;
         if (structs.Count == 0 || structs[0].Clock != store.GetState(run.Client))
@@ -208,6 +208,11 @@ internal static class StructIntegrator
                 if (i < structs.Count - 1 || !RemoteTyping.TryAppendInPlace(transaction, store, item))
                 {
                     ItemOps.Integrate(transaction, item, 0);
+                }
+                else if (buffers is not null)
+                {
+                    // Nothing refers to the consumed item: the next decoded keystroke reuses it.
+                    buffers.SpareTextItem = item;
                 }
             }
             else

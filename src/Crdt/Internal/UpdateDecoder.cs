@@ -56,7 +56,7 @@ internal static class UpdateDecoder
                         s = new SkipStruct(client, clock, ReadStructLength(ref reader));
                         break;
                     default:
-                        s = ReadItem(ref reader, client, clock, info, at);
+                        s = ReadItem(ref reader, client, clock, info, at, buffers);
                         break;
                 }
                 if (s.Clock + s.Length > MaxClock)
@@ -82,7 +82,7 @@ internal static class UpdateDecoder
         return (int)len;
     }
 
-    private static Item ReadItem(ref Lib0Reader reader, long client, long clock, byte info, int at)
+    private static Item ReadItem(ref Lib0Reader reader, long client, long clock, byte info, int at, DecodeBuffers? buffers)
     {
         Id? origin = (info & 0x80) != 0 ? ReadId(ref reader) : null;
         Id? rightOrigin = (info & 0x40) != 0 ? ReadId(ref reader) : null;
@@ -117,6 +117,20 @@ internal static class UpdateDecoder
         CheckOwnReference(origin, client, clock, "origin", at);
         CheckOwnReference(rightOrigin, client, clock, "right origin", at);
         CheckOwnReference(parentId, client, clock, "parent", at);
+        if ((info & 0x1F) == ItemContent.RefString && buffers?.SpareTextItem is { Content: ContentString spareText } spare)
+        {
+            // A keystroke of a live stream: reuse the previous keystroke's item (see DecodeBuffers).
+            buffers.SpareTextItem = null;
+            spareText.ReadInto(ref reader);
+            if (spareText.Length <= 0)
+            {
+                ThrowHelper.Format("item has zero length", at);
+            }
+            spare.Reinitialize(client, clock, origin, rightOrigin, parentSub, spareText);
+            spare.ParentName = parentName;
+            spare.ParentId = parentId;
+            return spare;
+        }
         var content = ReadContent(ref reader, info & 0x1F, at);
         if (content.Length <= 0)
         {

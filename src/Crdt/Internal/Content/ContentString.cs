@@ -45,6 +45,20 @@ internal sealed class ContentString : ItemContent
         _length = length;
     }
 
+    /// <summary>
+    /// Re-fills a content that is no longer used (see <c>DecodeBuffers</c>) with the next string
+    /// of <paramref name="reader"/>, decoded into a buffer it owns and keeps for the next time.
+    /// </summary>
+    public void ReadInto(ref Lib0Reader reader)
+    {
+        var buffer = _ownsBuffer ? _buffer! : [];
+        _length = reader.ReadVarStringInto(ref buffer);
+        _buffer = buffer;
+        _text = null;
+        _start = 0;
+        _ownsBuffer = true;
+    }
+
     public ReadOnlySpan<char> Span => _buffer is { } b ? b.AsSpan(_start, _length) : _text.AsSpan(_start, _length);
 
     public string Text => _text is { } t && _start == 0 && _length == t.Length ? t : new(Span);

@@ -179,6 +179,38 @@ internal ref struct Lib0Reader
         }
     }
 
+    /// <summary>
+    /// <see cref="ReadVarString"/> into <paramref name="buffer"/> (grown when too small) instead
+    /// of a new string: the same checks, the same errors. Returns the number of UTF-16 units.
+    /// </summary>
+    public int ReadVarStringInto(ref char[] buffer)
+    {
+        int start = _pos;
+        var bytes = ReadVarBytes();
+        if (System.Text.Ascii.IsValid(bytes))
+        {
+            if (buffer.Length < bytes.Length)
+            {
+                buffer = new char[Math.Max(bytes.Length, buffer.Length * 2)];
+            }
+            return Encoding.Latin1.GetChars(bytes, buffer);
+        }
+        try
+        {
+            int count = StrictUtf8.GetCharCount(bytes);
+            if (buffer.Length < count)
+            {
+                buffer = new char[Math.Max(count, buffer.Length * 2)];
+            }
+            return StrictUtf8.GetChars(bytes, buffer);
+        }
+        catch (DecoderFallbackException)
+        {
+            ThrowHelper.Format("string is not valid UTF-8", start);
+            return 0;
+        }
+    }
+
     public ReadOnlySpan<byte> ReadBytes(int count)
     {
         if (count < 0 || count > Remaining)

@@ -118,6 +118,26 @@ internal sealed class Item : StructBase
         get => (_flags & (FlagDeleted | FlagUncountable)) == 0;
     }
 
+    /// <summary>
+    /// Makes a decoded item that was consumed without being linked (see <c>DecodeBuffers</c>) a
+    /// fresh decoded item: every field as the constructor and the decoder set them.
+    /// </summary>
+    public void Reinitialize(long client, long clock, Id? origin, Id? rightOrigin, string? parentSub, ItemContent content)
+    {
+        Client = client;
+        Clock = clock;
+        Length = content.Length;
+        _flags = 0;
+        Left = null;
+        Right = null;
+        Origin = origin;
+        RightOrigin = rightOrigin;
+        Parent = null;
+        _decodedParent = null;
+        ParentSub = parentSub;
+        Content = content;
+    }
+
     public Id LastId => new(Client, Clock + Length - 1);
 
     public void MarkDeleted() => _flags |= FlagDeleted;
