@@ -96,8 +96,6 @@ internal static class ListOps
             n = (Item)store.GetItemCleanStart(transaction, new Id(n.Client, n.Clock + (index - start)));
         }
         var first = n;
-        int markers = parent.DetachExtraMarkers();
-        int lengthBefore = parent.LengthInternal;
         int remaining = length;
         while (remaining > 0 && n is not null)
         {
@@ -116,6 +114,5 @@ internal static class ListOps
             n = n.Right;
         }
         parent.SetMarker(first, index);
-        parent.ShiftMarkersAfterDelete(markers, index, lengthBefore - parent.LengthInternal);
     }
 }

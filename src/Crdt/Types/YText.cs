@@ -275,20 +275,14 @@ public partial class YText : YType
             left = right;
             right = right.Right;
         }
-        int markers = DetachExtraMarkers();
-        int lengthBefore = LengthInternal;
         if (left is not null && TryExtendInPlace(transaction, left, right, text))
         {
             // The grown item still starts where it did: it ended at index − 1 before.
             SetMarker(left, index + text.Length - left.Length);
+            return;
         }
-        else
-        {
-            var item = ListOps.NewItem(transaction, transaction.Doc, this, left, right, null, new ContentString(text));
-            SetMarker(item, index);
-        }
-        // The visible growth, not text.Length: text inserted into a deleted type is deleted at once.
-        ShiftMarkersAfterInsert(markers, index, LengthInternal - lengthBefore);
+        var item = ListOps.NewItem(transaction, transaction.Doc, this, left, right, null, new ContentString(text));
+        SetMarker(item, index);
     }
 
     /// <summary>

@@ -25,22 +25,6 @@ public abstract class YType
     private Item? _markerItem;
     private int _markerIndex;
 
-    // Positions edited before a jump elsewhere: editing traces jump between a few places, and
-    // walking the list from the last place to the next one (over every tombstone in between)
-    // took most of a text edit's time. A local text edit shifts them exactly (see
-    // ShiftMarkersAfterInsert/Delete); any other change drops them with the main marker.
-    private const int ExtraMarkerCount = 8;
-    private const int FarUnits = 64;
-    private Marker[]? _extraMarkers;
-    private int _extraCount;
-    private int _extraNext;
-
-    private struct Marker
-    {
-        public Item Item;
-        public int Index;
-    }
-
     /// <summary>The document this type belongs to, or null while preliminary.</summary>
     public YDoc? Doc => DocInternal;
 
@@ -101,57 +85,7 @@ public abstract class YType
     internal YDoc RequireDoc() =>
         DocInternal ?? throw new InvalidOperationException("This type is not part of a document yet: insert it into a document before editing it.");
 
-    internal void InvalidateMarker()
-    {
-        _markerItem = null;
-        _extraCount = 0;
-    }
-
-    /// <summary>
-    /// Takes the extra markers out of the type for the duration of a local edit (whose own
-    /// integration would drop them); pass the result to a <c>ShiftMarkersAfter…</c> method when
-    /// the edit is done. Should the edit fail half-way, they simply stay dropped.
-    /// </summary>
-    internal int DetachExtraMarkers()
-    {
-        int count = _extraCount;
-        _extraCount = 0;
-        return count;
-    }
-
-    /// <summary>Re-attaches extra markers after <paramref name="length"/> units were inserted at visible index <paramref name="index"/>.</summary>
-    internal void ShiftMarkersAfterInsert(int detached, int index, int length)
-    {
-        int kept = 0;
-        for (int i = 0; i < detached; i++)
-        {
-            var m = _extraMarkers![i];
-            if (m.Index == index && !m.Item.IsVisible)
-            {
-                // A tombstone exactly at the insertion point may lie before or after the new
-                // text: its index is no longer known.
-                continue;
-            }
-            if (m.Index >= index)
-            {
-                m.Index += length;
-            }
-            _extraMarkers[kept++] = m;
-        }
-        _extraCount = kept;
-    }
-
-    /// <summary>Re-attaches extra markers after visible units [index, index + length) were deleted.</summary>
-    internal void ShiftMarkersAfterDelete(int detached, int index, int length)
-    {
-        for (int i = 0; i < detached; i++)
-        {
-            ref var m = ref _extraMarkers![i];
-            // Items after the range lose its units, items inside it now start where it started.
-            m.Index = m.Index >= index + length ? m.Index - length : Math.Min(m.Index, index);
-        }
-        _extraCount = detached;
-    }
+    internal void InvalidateMarker() => _markerItem = null;
 
     internal void SetMarker(Item? item, int index)
     {
@@ -169,18 +103,6 @@ public abstract class YType
                 _markerIndex -= left.Length;
             }
         }
-        for (int i = 0; i < _extraCount; i++)
-        {
-            ref var m = ref _extraMarkers![i];
-            if (ReferenceEquals(m.Item, right))
-            {
-                m.Item = left;
-                if (left.IsVisible)
-                {
-                    m.Index -= left.Length;
-                }
-            }
-        }
     }
 
     /// <summary>
@@ -189,27 +111,12 @@ public abstract class YType
     /// </summary>
     internal Item FindItemAt(int index, out int itemStart)
     {
-        Item? n = null;
-        int pos = 0;
-        int distance = index;
-        int fromExtra = -1;
+        Item? n;
+        int pos;
         if (_markerItem is { } marker && (marker.Parent == this))
         {
             n = marker;
             pos = _markerIndex;
-            distance = Math.Abs(index - pos);
-        }
-        for (int i = 0; i < _extraCount; i++)
-        {
-            var m = _extraMarkers![i];
-            int d = Math.Abs(index - m.Index);
-            if (d < distance && m.Item.Parent == this)
-            {
-                (n, pos, distance, fromExtra) = (m.Item, m.Index, d, i);
-            }
-        }
-        if (n is not null && index >= distance)
-        {
             // Walk back until we are at or before the target.
             while (pos > index && n.Left is { } left)
             {
@@ -224,7 +131,6 @@ public abstract class YType
         {
             n = Start;
             pos = 0;
-            fromExtra = -1;
         }
         while (n is not null)
         {
@@ -233,7 +139,6 @@ public abstract class YType
                 if (index < pos + n.Length)
                 {
                     itemStart = pos;
-                    RememberJump(fromExtra, pos);
                     _markerItem = n;
                     _markerIndex = pos;
                     return n;
@@ -243,30 +148,6 @@ public abstract class YType
             n = n.Right;
         }
         throw new ArgumentOutOfRangeException(nameof(index), index, $"index is beyond the length {LengthInternal}");
-    }
-
-    /// <summary>Before the main marker moves to <paramref name="newIndex"/>: keep its old place as an extra marker when that is far away.</summary>
-    private void RememberJump(int fromExtra, int newIndex)
-    {
-        if (_markerItem is not { } old || old.Parent != this || Math.Abs(_markerIndex - newIndex) <= FarUnits)
-        {
-            return;
-        }
-        var m = new Marker { Item = old, Index = _markerIndex };
-        if (fromExtra >= 0)
-        {
-            // The extra we came from is close to the new main marker: let the old place take its slot.
-            _extraMarkers![fromExtra] = m;
-            return;
-        }
-        _extraMarkers ??= new Marker[ExtraMarkerCount];
-        if (_extraCount < ExtraMarkerCount)
-        {
-            _extraMarkers[_extraCount++] = m;
-            return;
-        }
-        _extraMarkers[_extraNext] = m;
-        _extraNext = (_extraNext + 1) % ExtraMarkerCount;
     }
 
     internal static void CheckRange(int index, int length, int available)

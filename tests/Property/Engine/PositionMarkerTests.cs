@@ -4,12 +4,11 @@ using Xunit;
 namespace CrdtCollab.Property.Tests.Engine;
 
 /// <summary>
-/// Text positions are found by walking from cached markers: the last edited place and a few
-/// places edited before a jump (<c>YType.FindItemAt</c>), which local edits shift and any other
-/// change drops. Editing that jumps between a few places, with runs of typing, backspacing,
-/// deletions spanning tombstones, edits grouped in transactions, and remote edits interleaved,
-/// must give exactly the text a plain string model gives, and the same text a second replica
-/// gets from the updates.
+/// Text positions are found by walking from a cached marker (<c>YType.FindItemAt</c>), which
+/// local edits move and any other change drops. Editing that jumps between a few places, with
+/// runs of typing, backspacing, deletions spanning tombstones, edits grouped in transactions,
+/// and remote edits interleaved, must give exactly the text a plain string model gives, and the
+/// same text a second replica gets from the updates.
 /// </summary>
 public sealed class PositionMarkerTests
 {
