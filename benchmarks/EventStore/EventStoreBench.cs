@@ -11,7 +11,9 @@ namespace CrdtCollab.Benchmarks.EventStore;
 /// Plain console benchmark of the event store (BenchmarkDotNet's many-process model does not fit a
 /// database server started once): batched append throughput against raw binary COPY of the same
 /// rows on the same server, and single-append latency.
-/// Run: <c>dotnet run -c Release --project benchmarks -- eventstore [--events N] [--batch B] [--streams S]</c>.
+/// Run: <c>dotnet run -c Release --project benchmarks -- eventstore [--events N] [--batch B] [--streams S] [--writers W]</c>;
+/// with <c>--writers W</c> both the COPY baseline and the batched append run W connections at once,
+/// each owning its own slice of the streams (as a batcher partitioned by document would).
 /// </summary>
 public static class EventStoreBench
 {
@@ -35,6 +37,7 @@ public static class EventStoreBench
         var batchSize = Arg(args, "--batch", 2_000);
         var streams = Arg(args, "--streams", 200);
         var singles = Arg(args, "--singles", 3_000);
+        var writers = Arg(args, "--writers", 1);
 
         await using var server = await LocalPostgres.StartAsync();
         await using var dataSource = NpgsqlDataSource.Create(server.ConnectionString);
@@ -46,21 +49,21 @@ public static class EventStoreBench
         }).ToArray();
         var streamIds = Enumerable.Range(0, streams).Select(_ => Guid.NewGuid()).ToArray();
 
-        Console.WriteLine($"eventstore benchmark: {totalEvents:N0} events of {PayloadBytes} bytes, batches of {batchSize:N0} over {streams} streams, " +
+        Console.WriteLine($"eventstore benchmark: {totalEvents:N0} events of {PayloadBytes} bytes, batches of {batchSize:N0} over {streams} streams, {writers} writer(s), " +
             $"{(args.Contains("--uuid7") ? "time-ordered" : "random")} update ids, {Environment.ProcessorCount} cores");
 
         // Warm up both paths (JIT, plan caches, buffers) on throwaway schemas.
-        await MeasureCopyAsync(dataSource, "warm_copy", streamIds, payloads, 20_000, batchSize, indexed: true);
-        await MeasureBatchedAppendAsync(dataSource, "warm_append", streamIds, payloads, 20_000, batchSize);
+        await MeasureCopyAsync(dataSource, "warm_copy", streamIds, payloads, 20_000, batchSize, indexed: true, writers);
+        await MeasureBatchedAppendAsync(dataSource, "warm_append", streamIds, payloads, 20_000, batchSize, writers);
 
         // Interleaved rounds, best of each: on a shared machine a burst of outside load then hits
         // both sides of the comparison instead of one.
         double copyIndexed = 0, copyBare = 0, batched = 0;
         for (var round = 0; round < rounds; round++)
         {
-            copyIndexed = Math.Max(copyIndexed, await MeasureCopyAsync(dataSource, "raw_copy_indexed", streamIds, payloads, totalEvents, batchSize, indexed: true));
-            batched = Math.Max(batched, await MeasureBatchedAppendAsync(dataSource, "batched", streamIds, payloads, totalEvents, batchSize));
-            copyBare = Math.Max(copyBare, await MeasureCopyAsync(dataSource, "raw_copy_bare", streamIds, payloads, totalEvents, batchSize, indexed: false));
+            copyIndexed = Math.Max(copyIndexed, await MeasureCopyAsync(dataSource, "raw_copy_indexed", streamIds, payloads, totalEvents, batchSize, indexed: true, writers));
+            batched = Math.Max(batched, await MeasureBatchedAppendAsync(dataSource, "batched", streamIds, payloads, totalEvents, batchSize, writers));
+            copyBare = Math.Max(copyBare, await MeasureCopyAsync(dataSource, "raw_copy_bare", streamIds, payloads, totalEvents, batchSize, indexed: false, writers));
             Console.WriteLine($"round {round + 1}: indexed COPY {copyIndexed:N0}/s, batched append {batched:N0}/s, bare COPY {copyBare:N0}/s (best so far)");
         }
         var (singleRate, p50, p99, max) = await MeasureSingleAppendsAsync(dataSource, streamIds, payloads, singles);
@@ -77,7 +80,7 @@ public static class EventStoreBench
         return ok ? 0 : 1;
     }
 
-    private static async Task<double> MeasureCopyAsync(NpgsqlDataSource dataSource, string schema, Guid[] streams, byte[][] payloads, int total, int batchSize, bool indexed)
+    private static async Task<double> MeasureCopyAsync(NpgsqlDataSource dataSource, string schema, Guid[] streams, byte[][] payloads, int total, int batchSize, bool indexed, int writers)
     {
         // The same rows (including an update id each, as the append benchmark sends) into a table with
         // the events table's columns; "indexed" adds its primary key and unique indexes.
@@ -91,56 +94,75 @@ public static class EventStoreBench
                 correlation_id uuid, causation_id uuid, update_id uuid, tx_id xid8 NOT NULL DEFAULT pg_current_xact_id(){constraints});
             {(indexed ? $"CREATE INDEX ON {schema}.events USING hash (update_id) WHERE update_id IS NOT NULL;" : "")}
             """);
-        var versions = new long[streams.Length];
-        var position = 0L;
         var now = DateTimeOffset.UtcNow;
-        await using var connection = await dataSource.OpenConnectionAsync();
+        var perWriter = total / writers;
         var watch = Stopwatch.StartNew();
-        for (var done = 0; done < total; done += batchSize)
+        // Each writer owns a slice of the streams and a range of positions, as partitioned
+        // appenders would; one writer is the plain single-connection baseline.
+        await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
         {
-            // The same hand-rolled binary COPY writer the store's COPY path uses: the baseline gets
-            // the fastest client we have, so the ratio measures the append's own overhead.
-            var n = Math.Min(batchSize, total - done);
-            await using var stream = await connection.BeginRawBinaryCopyAsync(
-                $"COPY {schema}.events (global_position, stream_id, stream_version, event_type, payload, created_at, update_id) FROM STDIN (FORMAT BINARY)");
-            var rows = new BinaryCopyWriter(stream);
-            for (var i = 0; i < n; i++)
+            var own = streams.Where((_, i) => i % writers == w).ToArray();
+            var versions = new long[own.Length];
+            var position = (long)w * perWriter;
+            await using var connection = await dataSource.OpenConnectionAsync();
+            for (var done = 0; done < perWriter; done += batchSize)
             {
-                var s = (done + i) % streams.Length;
-                rows.StartRow(7);
-                rows.WriteInt64(++position);
-                rows.WriteUuid(streams[s]);
-                rows.WriteInt64(++versions[s]);
-                rows.WriteText("update");
-                rows.WriteBytes(payloads[(done + i) % payloads.Length]);
-                rows.WriteTimestampTz(now);
-                rows.WriteUuid(s_newUpdateId());
-                await rows.FlushIfFullAsync(CancellationToken.None);
+                // The same hand-rolled binary COPY writer the store's COPY path uses: the baseline gets
+                // the fastest client we have, so the ratio measures the append's own overhead.
+                var n = Math.Min(batchSize, perWriter - done);
+                await using var stream = await connection.BeginRawBinaryCopyAsync(
+                    $"COPY {schema}.events (global_position, stream_id, stream_version, event_type, payload, created_at, update_id) FROM STDIN (FORMAT BINARY)");
+                var rows = new BinaryCopyWriter(stream);
+                for (var i = 0; i < n; i++)
+                {
+                    var s = (done + i) % own.Length;
+                    rows.StartRow(7);
+                    rows.WriteInt64(++position);
+                    rows.WriteUuid(own[s]);
+                    rows.WriteInt64(++versions[s]);
+                    rows.WriteText("update");
+                    rows.WriteBytes(payloads[(done + i) % payloads.Length]);
+                    rows.WriteTimestampTz(now);
+                    rows.WriteUuid(s_newUpdateId());
+                    await rows.FlushIfFullAsync(CancellationToken.None);
+                }
+                await rows.CompleteAsync(CancellationToken.None);
             }
-            await rows.CompleteAsync(CancellationToken.None);
-        }
+        })));
+        total = perWriter * writers;
         return total / watch.Elapsed.TotalSeconds;
     }
 
-    private static async Task<double> MeasureBatchedAppendAsync(NpgsqlDataSource dataSource, string schema, Guid[] streams, byte[][] payloads, int total, int batchSize)
+    private static async Task<double> MeasureBatchedAppendAsync(NpgsqlDataSource dataSource, string schema, Guid[] streams, byte[][] payloads, int total, int batchSize, int writers)
     {
         await ExecAsync(dataSource, $"DROP SCHEMA IF EXISTS {schema} CASCADE");
         var store = new PostgresEventStore(dataSource, new EventStoreOptions { Schema = schema });
         await store.MigrateAsync();
         // Build the requests first: the measurement is the store, not the allocation of test data.
-        var batches = new List<AppendRequest[]>();
-        for (var done = 0; done < total; done += batchSize)
+        // Writer w owns the streams with index % writers == w (a partitioned batcher, one connection each).
+        var perWriter = total / writers;
+        var work = Enumerable.Range(0, writers).Select(w =>
         {
-            var n = Math.Min(batchSize, total - done);
-            batches.Add(Enumerable.Range(done, n)
-                .Select(i => new AppendRequest(streams[i % streams.Length], ExpectedVersion.Any, [new EventData("update", payloads[i % payloads.Length]) { UpdateId = s_newUpdateId() }]))
-                .ToArray());
-        }
+            var own = streams.Where((_, i) => i % writers == w).ToArray();
+            var batches = new List<AppendRequest[]>();
+            for (var done = 0; done < perWriter; done += batchSize)
+            {
+                var n = Math.Min(batchSize, perWriter - done);
+                batches.Add(Enumerable.Range(done, n)
+                    .Select(i => new AppendRequest(own[i % own.Length], ExpectedVersion.Any, [new EventData("update", payloads[i % payloads.Length]) { UpdateId = s_newUpdateId() }]))
+                    .ToArray());
+            }
+            return batches;
+        }).ToArray();
         var watch = Stopwatch.StartNew();
-        foreach (var batch in batches)
+        await Task.WhenAll(work.Select(batches => Task.Run(async () =>
         {
-            await store.AppendBatchAsync(batch);
-        }
+            foreach (var batch in batches)
+            {
+                await store.AppendBatchAsync(batch);
+            }
+        })));
+        total = perWriter * writers;
         return total / watch.Elapsed.TotalSeconds;
     }
 
