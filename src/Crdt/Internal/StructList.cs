@@ -30,6 +30,11 @@ internal sealed class StructList
     private Chunk[] _chunks = [new Chunk()];
     private int _chunkCount = 1;
 
+    // _chunks[i].Clocks[0], side by side (parallel to _chunks): the chunk search probes this one
+    // small array instead of two dependent objects (chunk, then its clock array) per probe.
+    // Kept in step by every change that can alter a chunk's first entry.
+    private long[] _firstClocks = new long[1];
+
     // Fenwick tree over chunk counts (1-based, size = _chunks.Length).
     private int[] _tree = new int[2];
     private int _count;
@@ -57,6 +62,10 @@ internal sealed class StructList
             int ci = Locate(index, out int start);
             _chunks[ci].Items[index - start] = value;
             _chunks[ci].Clocks[index - start] = value.Clock;
+            if (index == start)
+            {
+                _firstClocks[ci] = value.Clock;
+            }
         }
     }
 
@@ -82,6 +91,10 @@ internal sealed class StructList
         {
             InsertChunk(_chunkCount, new Chunk());
             last = _chunks[_chunkCount - 1];
+        }
+        if (last.Count == 0)
+        {
+            _firstClocks[_chunkCount - 1] = s.Clock;
         }
         last.Clocks[last.Count] = s.Clock;
         last.Items[last.Count++] = s;
@@ -123,6 +136,10 @@ internal sealed class StructList
         c.Items[off] = s;
         c.Clocks[off] = s.Clock;
         c.Count++;
+        if (off == 0)
+        {
+            _firstClocks[ci] = s.Clock;
+        }
         TreeAdd(ci, 1);
         _count++;
         _cursor = ci;
@@ -149,6 +166,10 @@ internal sealed class StructList
             }
             else
             {
+                if (off == 0 && c.Count > 0)
+                {
+                    _firstClocks[ci] = c.Clocks[0];
+                }
                 TreeAdd(ci, -n);
             }
             _cursor = 0;
@@ -211,9 +232,12 @@ internal sealed class StructList
         if (_chunkCount == _chunks.Length)
         {
             Array.Resize(ref _chunks, _chunks.Length * 2);
+            Array.Resize(ref _firstClocks, _chunks.Length);
         }
         Array.Copy(_chunks, at, _chunks, at + 1, _chunkCount - at);
+        Array.Copy(_firstClocks, at, _firstClocks, at + 1, _chunkCount - at);
         _chunks[at] = chunk;
+        _firstClocks[at] = chunk.Clocks[0];
         _chunkCount++;
         RebuildTree();
     }
@@ -221,6 +245,7 @@ internal sealed class StructList
     private void RemoveChunk(int at)
     {
         Array.Copy(_chunks, at + 1, _chunks, at, _chunkCount - at - 1);
+        Array.Copy(_firstClocks, at + 1, _firstClocks, at, _chunkCount - at - 1);
         _chunkCount--;
         _chunks[_chunkCount] = null!;
         RebuildTree();
@@ -275,8 +300,8 @@ internal sealed class StructList
         // Chunks are in clock order: find the last chunk whose first struct starts at or before clock.
         int lo = 0;
         int hi = _chunkCount - 1;
-        var cur = _chunks[_cursor];
-        if (cur.Count > 0 && cur.Clocks[0] <= clock && (_cursor == _chunkCount - 1 || _chunks[_cursor + 1].Clocks[0] > clock))
+        var firstClocks = _firstClocks;
+        if (_chunks[_cursor].Count > 0 && firstClocks[_cursor] <= clock && (_cursor == _chunkCount - 1 || firstClocks[_cursor + 1] > clock))
         {
             lo = _cursor;
         }
@@ -285,7 +310,7 @@ internal sealed class StructList
             while (lo < hi)
             {
                 int mid = (lo + hi + 1) >> 1;
-                if (_chunks[mid].Clocks[0] <= clock)
+                if (firstClocks[mid] <= clock)
                 {
                     lo = mid;
                 }
