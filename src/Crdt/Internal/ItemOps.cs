@@ -76,7 +76,13 @@ internal static class ItemOps
         }
         if (item.RightOrigin is { } rightOrigin)
         {
-            right = store.GetItemCleanStart(transaction, rightOrigin);
+            // Usually nothing was inserted between the origin and the right origin since the
+            // item was created (always so when a full state loads in clock order): the origin's
+            // neighbour then starts exactly at the right origin, and it is the struct the store
+            // look-up would find there (one struct starts at a clock; no split needed).
+            right = left is Item { Right: { } next } && next.Client == rightOrigin.Client && next.Clock == rightOrigin.Clock && !next.Collected
+                ? next
+                : store.GetItemCleanStart(transaction, rightOrigin);
             item.Right = right as Item;
             item.RightOrigin = right.Id;
         }
@@ -296,6 +302,7 @@ internal static class ItemOps
         item.Content.Gc(store);
         if (parentCollected)
         {
+            item.MarkCollected();
             store.Replace(item, new GcStruct(item.Client, item.Clock, item.Length));
         }
         else if (item.Content is not ContentDeleted)

@@ -20,6 +20,10 @@ internal sealed class Item : StructBase
     // the item alone, without loading its content object.
     private const byte FlagUncountable = 4;
 
+    // Set when the item was replaced in the store by a GC struct (its parent type was
+    // collected): its neighbours may still link to it, but look-ups must not trust the link.
+    private const byte FlagCollected = 8;
+
     private byte _flags;
 
     public Item(long client, long clock, Item? left, Id? origin, Item? right, Id? rightOrigin, YType? parent, string? parentSub, ItemContent content)
@@ -141,6 +145,10 @@ internal sealed class Item : StructBase
     public Id LastId => new(Client, Clock + Length - 1);
 
     public void MarkDeleted() => _flags |= FlagDeleted;
+
+    public bool Collected => (_flags & FlagCollected) != 0;
+
+    public void MarkCollected() => _flags |= FlagCollected;
 
     /// <summary>Deletes this item (idempotent), recording the range in the transaction.</summary>
     public void Delete(YTransaction transaction)
