@@ -134,7 +134,7 @@ public sealed partial class YDoc
         DeleteSet? unapplied = null;
         foreach (var (client, ranges) in ds.Clients)
         {
-            Store.Clients.TryGetValue(client, out var structs);
+            var structs = Store.TryGetClient(client);
             long state = Store.GetState(client);
             foreach (var range in ranges)
             {

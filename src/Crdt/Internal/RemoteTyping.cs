@@ -35,7 +35,7 @@ internal static class RemoteTyping
             || item.Origin != left.LastId
             || item.RightOrigin != left.RightOrigin
             || !ReferenceEquals(left.Right, item.Right)
-            || !ReferenceEquals(store.Clients[item.Client].Last, left))
+            || !ReferenceEquals(store.GetClient(item.Client).Last, left))
         {
             return false;
         }

@@ -42,6 +42,10 @@ internal sealed class StructList
     private int _cursor;
     private int _cursorStart;
 
+    // Chunk and slot of the struct FindIndex's search found last: only a hint, checked before use.
+    private int _hintChunk = -1;
+    private int _hintSlot;
+
     public int Count => _count;
 
     public StructBase this[int index]
@@ -321,12 +325,31 @@ internal sealed class StructList
             }
         }
         var c = _chunks[lo];
-        // The last entry whose clock is at or before the target; it must also cover it.
-        var clocks = c.Clocks.AsSpan(0, c.Count);
-        int m = clocks.BinarySearch(clock);
+        int m = -1;
+        // The entry found last, or its right neighbour, usually covers the clock again (a
+        // deletion finds, splits, collects and merges the same struct); any entry that covers
+        // the clock is the one, as entries do not overlap.
+        int hint = _hintSlot;
+        if (lo == _hintChunk && (uint)hint < (uint)c.Count && c.Clocks[hint] <= clock)
+        {
+            if (clock < c.Items[hint].Clock + c.Items[hint].Length)
+            {
+                m = hint;
+            }
+            else if (hint + 1 < c.Count && c.Clocks[hint + 1] <= clock && clock < c.Items[hint + 1].Clock + c.Items[hint + 1].Length)
+            {
+                m = hint + 1;
+            }
+        }
         if (m < 0)
         {
-            m = ~m - 1;
+            // The last entry whose clock is at or before the target; it must also cover it.
+            var clocks = c.Clocks.AsSpan(0, c.Count);
+            m = clocks.BinarySearch(clock);
+            if (m < 0)
+            {
+                m = ~m - 1;
+            }
         }
         if (m >= 0)
         {
@@ -336,6 +359,8 @@ internal sealed class StructList
                 int start = lo == _cursor ? _cursorStart : PrefixCount(lo);
                 _cursor = lo;
                 _cursorStart = start;
+                _hintChunk = lo;
+                _hintSlot = m;
                 return start + m;
             }
         }

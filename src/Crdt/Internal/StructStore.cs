@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using System.Runtime.CompilerServices;
 using CrdtCollab.Crdt.Internal.Structs;
 
 namespace CrdtCollab.Crdt.Internal;
@@ -17,9 +17,40 @@ internal sealed class StructStore
     /// <summary>Deletions of clock ranges this document has not received yet.</summary>
     public DeleteSet? PendingDeletes;
 
+    // The list of the client looked up last. A live edit stream asks for the same client a
+    // dozen times per update; lists are never removed or replaced once added, so the entry
+    // cannot go stale.
+    private long _cachedClient;
+    private StructList? _cachedList;
+
+    /// <summary>The client's list, or null when the client has no structs yet.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public StructList? TryGetClient(long client)
+    {
+        if (client == _cachedClient && _cachedList is { } cached)
+        {
+            return cached;
+        }
+        return TryGetClientSlow(client);
+    }
+
+    private StructList? TryGetClientSlow(long client)
+    {
+        if (!Clients.TryGetValue(client, out var structs))
+        {
+            return null;
+        }
+        _cachedClient = client;
+        _cachedList = structs;
+        return structs;
+    }
+
+    /// <summary>The client's list; the client must have one.</summary>
+    public StructList GetClient(long client) => TryGetClient(client) ?? throw new KeyNotFoundException($"The given key '{client}' was not present in the dictionary.");
+
     public long GetState(long client)
     {
-        if (!Clients.TryGetValue(client, out var structs) || structs.Count == 0)
+        if (TryGetClient(client) is not { Count: > 0 } structs)
         {
             return 0;
         }
@@ -47,8 +78,12 @@ internal sealed class StructStore
 
     public void Add(StructBase s)
     {
-        ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(Clients, s.Client, out _);
-        list ??= new StructList();
+        var list = TryGetClient(s.Client);
+        if (list is null)
+        {
+            list = new StructList();
+            Clients.Add(s.Client, list);
+        }
         long state = 0;
         if (list.Count > 0)
         {
@@ -69,7 +104,7 @@ internal sealed class StructStore
 
     public StructBase Find(Id id)
     {
-        var structs = Clients[id.Client];
+        var structs = GetClient(id.Client);
         return structs[structs.FindIndex(id.Clock)];
     }
 
@@ -78,7 +113,7 @@ internal sealed class StructStore
     /// <summary>The item containing <paramref name="id"/>, split so that it starts exactly there.</summary>
     public StructBase GetItemCleanStart(YTransaction transaction, Id id)
     {
-        var structs = Clients[id.Client];
+        var structs = GetClient(id.Client);
         int index = structs.FindIndex(id.Clock);
         var s = structs[index];
         if (s.Clock < id.Clock && s is Item item)
@@ -93,7 +128,7 @@ internal sealed class StructStore
     /// <summary>The item containing <paramref name="id"/>, split so that it ends exactly there.</summary>
     public StructBase GetItemCleanEnd(YTransaction transaction, Id id)
     {
-        var structs = Clients[id.Client];
+        var structs = GetClient(id.Client);
         int index = structs.FindIndex(id.Clock);
         var s = structs[index];
         if (id.Clock != s.Clock + s.Length - 1 && s is Item item)
@@ -105,7 +140,7 @@ internal sealed class StructStore
 
     public void Replace(StructBase oldStruct, StructBase newStruct)
     {
-        var structs = Clients[oldStruct.Client];
+        var structs = GetClient(oldStruct.Client);
         structs[structs.FindIndex(oldStruct.Clock)] = newStruct;
     }
 }

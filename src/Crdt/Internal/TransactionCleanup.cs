@@ -102,7 +102,7 @@ internal static class TransactionCleanup
     {
         foreach (var (client, ranges) in ds.Clients)
         {
-            var structs = store.Clients[client];
+            var structs = store.GetClient(client);
             for (int di = ranges.Count - 1; di >= 0; di--)
             {
                 var range = ranges[di];
@@ -127,7 +127,7 @@ internal static class TransactionCleanup
     {
         foreach (var (client, ranges) in ds.Clients)
         {
-            var structs = store.Clients[client];
+            var structs = store.GetClient(client);
             for (int di = ranges.Count - 1; di >= 0; di--)
             {
                 var range = ranges[di];
@@ -144,7 +144,7 @@ internal static class TransactionCleanup
     {
         foreach (var (client, before) in changedClients)
         {
-            var structs = store.Clients[client];
+            var structs = store.GetClient(client);
             int first = structs.FindIndex(before);
             if (structs[first].Clock < before)
             {
@@ -166,7 +166,7 @@ internal static class TransactionCleanup
         for (int i = parts.Count - 1; i >= 0; i--)
         {
             var part = parts[i];
-            var structs = store.Clients[part.Client];
+            var structs = store.GetClient(part.Client);
             int pos = structs.FindIndex(part.Clock);
             if (pos + 1 < structs.Count && MergeWithLefts(structs, pos + 1) > 1)
             {

@@ -61,19 +61,29 @@ internal ref struct Lib0Reader
     private long ReadVarUintSlow()
     {
         int start = _pos;
+        int pos = start;
+        var data = _data;
         long value = 0;
         int shift = 0;
         while (true)
         {
-            byte b = ReadByte();
+            if ((uint)pos >= (uint)data.Length)
+            {
+                _pos = pos;
+                ThrowTruncated(1);
+            }
+            byte b = data[pos++];
             long group = b & 0x7F;
-            if (shift >= 53 ? group != 0 : group > (MaxSafeInteger >> shift))
+            // Up to shift 42 a group cannot pass 2^53−1 (127 << 42 < 2^49); client ids (up to
+            // five bytes) and clocks never reach the check.
+            if (shift > 42 && (shift >= 53 ? group != 0 : group > (MaxSafeInteger >> shift)))
             {
                 ThrowHelper.Format("integer out of range (above 2^53-1)", start);
             }
             value |= group << shift;
             if (b < 0x80)
             {
+                _pos = pos;
                 return value;
             }
             shift += 7;
