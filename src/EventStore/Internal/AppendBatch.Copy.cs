@@ -48,7 +48,7 @@ internal sealed partial class AppendBatch
             if (_expected[r] != ExpectedVersion.Any.Value)
             {
                 checkStream.Add(si + 1);
-                checkOffset.Add(counts[si]);
+                checkOffset.Add(_offset[r]);
                 checkExpected.Add(_expected[r]);
             }
             counts[si] += _count[r];
@@ -78,13 +78,12 @@ internal sealed partial class AppendBatch
         {
             throw new InvalidOperationException($"reserve_append returned {heads.Length} heads for {streams.Count} streams.");
         }
-        // A request starts at its stream's head plus the events of earlier requests to that stream.
+        // A request starts at its stream's head plus the events of earlier requests to that stream
+        // (the chain offset Fill already computed).
         var starts = new long[_requests.Count];
         for (var r = 0; r < _requests.Count; r++)
         {
-            var si = requestStream[r];
-            starts[r] = heads[si];
-            heads[si] += _count[r];
+            starts[r] = heads[requestStream[r]] + _offset[r];
         }
         return new Reservation(reader.GetInt64(0), starts);
     }
