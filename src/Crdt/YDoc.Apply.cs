@@ -30,7 +30,7 @@ public sealed partial class YDoc
             ReturnDecodeBuffers(buffers);
             throw;
         }
-        var transaction = BeginTransaction(origin, local: false, isPrivate: true, out bool owned);
+        var transaction = BeginTransaction(origin, local: false, out bool owned);
         try
         {
             ApplyDecoded(transaction, runs, ds, buffers);

@@ -103,7 +103,8 @@ public sealed partial class YDoc : Protocols.ISyncDocument
 
     /// <summary>
     /// Runs <paramref name="body"/> in one transaction (or inside the current one when nested).
-    /// When the outermost transaction ends, observers receive one update.
+    /// When the outermost transaction ends, observers receive one update. The transaction passed
+    /// to <paramref name="body"/> is valid only during the call (the document reuses the object).
     /// </summary>
     public void Transact(Action<YTransaction> body, object? origin = null) => TransactCore(body, origin, local: true);
 
@@ -124,14 +125,7 @@ public sealed partial class YDoc : Protocols.ISyncDocument
     /// Joins the current transaction or starts one (<paramref name="owned"/>). Editing paths
     /// use this pair instead of a closure so a keystroke allocates no delegate.
     /// </summary>
-    internal YTransaction BeginTransaction(object? origin, bool local, out bool owned) =>
-        BeginTransaction(origin, local, isPrivate: false, out owned);
-
-    /// <summary>
-    /// As above; <paramref name="isPrivate"/> says the caller never hands the transaction to
-    /// user code, so a new one may be a reused object (see <see cref="YTransaction.Private"/>).
-    /// </summary>
-    internal YTransaction BeginTransaction(object? origin, bool local, bool isPrivate, out bool owned)
+    internal YTransaction BeginTransaction(object? origin, bool local, out bool owned)
     {
         if (_current is { } current)
         {
@@ -146,9 +140,9 @@ public sealed partial class YDoc : Protocols.ISyncDocument
         var state = _spareState ?? new TransactionState();
         _spareState = null;
         YTransaction transaction;
-        if (isPrivate && _sparePrivate is { } reused)
+        if (_spareTransaction is { } reused)
         {
-            _sparePrivate = null;
+            _spareTransaction = null;
             reused.Origin = origin;
             reused.Local = local;
             reused.State = state;
@@ -156,7 +150,7 @@ public sealed partial class YDoc : Protocols.ISyncDocument
         }
         else
         {
-            transaction = new YTransaction(this, origin, local, state) { Private = isPrivate };
+            transaction = new YTransaction(this, origin, local, state);
         }
         _current = transaction;
         Store.Transaction = _current;
@@ -193,13 +187,14 @@ public sealed partial class YDoc : Protocols.ISyncDocument
         }
     }
 
-    // One transaction's bookkeeping and one private transaction object, kept for the next
-    // transaction: transactions never overlap once their clean-ups have run, and a keystroke
-    // should not leave a delete set, its collections and a transaction object behind as garbage.
+    // One transaction's bookkeeping and one transaction object, kept for the next transaction:
+    // transactions never overlap once their clean-ups have run, and a keystroke should not leave
+    // a delete set, its collections and a transaction object behind as garbage. Reusing the
+    // public object is why YTransaction is documented as valid only inside its callback.
     private TransactionState? _spareState;
-    private YTransaction? _sparePrivate;
+    private YTransaction? _spareTransaction;
 
-    /// <summary>After every queued clean-up has run: keep one state and one private transaction for reuse.</summary>
+    /// <summary>After every queued clean-up has run: keep one state and one transaction for reuse.</summary>
     private void Recycle()
     {
         foreach (var transaction in _cleanups)
@@ -207,21 +202,13 @@ public sealed partial class YDoc : Protocols.ISyncDocument
             var state = transaction.State;
             state.Reset();
             _spareState = state;
-            if (transaction.Private)
-            {
-                _sparePrivate = transaction;
-            }
+            _spareTransaction = transaction;
         }
     }
 
-    internal void EmitUpdate(YTransaction transaction, Func<byte[]> encode)
-    {
-        var handler = UpdateV1;
-        if (handler is not null)
-        {
-            handler(this, new YUpdateEventArgs(encode(), transaction.Origin, transaction.Local));
-        }
-    }
+    /// <summary>Raises <see cref="UpdateV1"/>; callers check <see cref="HasUpdateObservers"/> before encoding.</summary>
+    internal void EmitUpdate(YTransaction transaction, byte[] update) =>
+        UpdateV1?.Invoke(this, new YUpdateEventArgs(update, transaction.Origin, transaction.Local));
 
     internal bool HasUpdateObservers => UpdateV1 is not null;
 

@@ -7,6 +7,8 @@ namespace CrdtCollab.Crdt;
 /// <summary>
 /// The unit of change. Every edit happens inside one; when the outermost transaction ends the
 /// document garbage-collects, merges structs and emits one update (see <see cref="YDoc.UpdateV1"/>).
+/// A transaction is valid only inside the callback that received it: the document reuses the
+/// object for later transactions, so a keystroke leaves no garbage behind.
 /// </summary>
 public sealed class YTransaction
 {
@@ -35,12 +37,6 @@ public sealed class YTransaction
 
     /// <summary>True for local edits, false while applying a remote update.</summary>
     public bool Local { get; internal set; }
-
-    /// <summary>
-    /// Whether the transaction object never reached user code (started by ApplyUpdate or by a
-    /// single edit call, not by Transact), so the document may reuse it once it has ended.
-    /// </summary>
-    internal bool Private;
 
     internal DeleteSet DeleteSet => State.DeleteSet;
 

@@ -63,7 +63,7 @@ internal static class TransactionCleanup
             }
             if (doc.HasUpdateObservers && (!ds.IsEmpty || changedClients.Count > 0))
             {
-                doc.EmitUpdate(transaction, () => EncodeTransactionUpdate(transaction, changedClients));
+                doc.EmitUpdate(transaction, EncodeTransactionUpdate(transaction, changedClients));
             }
         }
     }

@@ -62,14 +62,18 @@ public partial class YText : YType
     public void Insert(int index, string text, IReadOnlyDictionary<string, object?>? attributes = null)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (text.Length == 0 || Deferred(() => Insert(index, text, attributes)))
+        if (text.Length == 0)
         {
             return;
         }
-        var doc = RequireDoc();
+        if (DocInternal is not { } doc)
+        {
+            DeferInsert(index, text, attributes);
+            return;
+        }
         if (attributes is null && !HasFormatting)
         {
-            var tr = doc.BeginTransaction(null, local: true, isPrivate: true, out bool owned);
+            var tr = doc.BeginTransaction(null, local: true, out bool owned);
             try
             {
                 InsertPlain(tr, index, text);
@@ -80,13 +84,27 @@ public partial class YText : YType
             }
             return;
         }
+        InsertFormatted(doc, index, text, attributes);
+    }
+
+    // The closures live in these helpers, not in the public methods: C# allocates a lambda's
+    // captured variables when the scope that declares them is entered, so a closure anywhere in
+    // Insert or Delete would cost every keystroke an allocation even on the plain path.
+    private void DeferInsert(int index, string text, IReadOnlyDictionary<string, object?>? attributes) =>
+        _prelim!.Add(() => Insert(index, text, attributes));
+
+    private void DeferDelete(int index, int length) => _prelim!.Add(() => Delete(index, length));
+
+    private void InsertFormatted(YDoc doc, int index, string text, IReadOnlyDictionary<string, object?>? attributes) =>
         doc.Transact(tr =>
         {
             var pos = FindPosition(tr, index, attributes is null);
             var attrs = attributes is null ? new OrderedDictionary<string, object?>(pos.CurrentAttributes) : new OrderedDictionary<string, object?>(attributes);
             InsertContent(tr, pos, new ContentString(text), attrs);
         });
-    }
+
+    private void DeleteFormatted(int index, int length) =>
+        Transact(tr => DeleteText(tr, FindPosition(tr, index, true), length));
 
     /// <summary>Inserts an embed (a JSON-like value) or a nested shared type as one unit.</summary>
     public void InsertEmbed(int index, object embed, IReadOnlyDictionary<string, object?>? attributes = null)
@@ -107,15 +125,19 @@ public partial class YText : YType
     /// <summary>Deletes <paramref name="length"/> units from <paramref name="index"/>.</summary>
     public void Delete(int index, int length)
     {
-        if (length == 0 || Deferred(() => Delete(index, length)))
+        if (length == 0)
         {
+            return;
+        }
+        if (DocInternal is not { } doc)
+        {
+            DeferDelete(index, length);
             return;
         }
         CheckRange(index, length, LengthInternal);
         if (!HasFormatting)
         {
-            var doc = RequireDoc();
-            var tr = doc.BeginTransaction(null, local: true, isPrivate: true, out bool owned);
+            var tr = doc.BeginTransaction(null, local: true, out bool owned);
             try
             {
                 ListOps.Delete(tr, this, index, length);
@@ -126,7 +148,7 @@ public partial class YText : YType
             }
             return;
         }
-        Transact(tr => DeleteText(tr, FindPosition(tr, index, true), length));
+        DeleteFormatted(index, length);
     }
 
     /// <summary>Sets (or, with null values, removes) formatting attributes on a range.</summary>
