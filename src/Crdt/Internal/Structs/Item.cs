@@ -24,8 +24,6 @@ internal sealed class Item : StructBase
     // collected): its neighbours may still link to it, but look-ups must not trust the link.
     private const byte FlagCollected = 8;
 
-    private byte _flags;
-
     public Item(long client, long clock, Item? left, Id? origin, Item? right, Id? rightOrigin, YType? parent, string? parentSub, ItemContent content)
         : base(client, clock, content.Length)
     {
@@ -38,7 +36,7 @@ internal sealed class Item : StructBase
         _content = content;
         if (!content.Countable)
         {
-            _flags = FlagUncountable;
+            Flags = FlagUncountable;
         }
     }
 
@@ -101,25 +99,25 @@ internal sealed class Item : StructBase
         set
         {
             _content = value;
-            _flags = value.Countable ? (byte)(_flags & ~FlagUncountable) : (byte)(_flags | FlagUncountable);
+            Flags = value.Countable ? (byte)(Flags & ~FlagUncountable) : (byte)(Flags | FlagUncountable);
         }
     }
 
-    public override bool Deleted => (_flags & FlagDeleted) != 0;
+    public override bool Deleted => (Flags & FlagDeleted) != 0;
 
     public bool Keep
     {
-        get => (_flags & FlagKeep) != 0;
-        set => _flags = value ? (byte)(_flags | FlagKeep) : (byte)(_flags & ~FlagKeep);
+        get => (Flags & FlagKeep) != 0;
+        set => Flags = value ? (byte)(Flags | FlagKeep) : (byte)(Flags & ~FlagKeep);
     }
 
-    public bool Countable => (_flags & FlagUncountable) == 0;
+    public bool Countable => (Flags & FlagUncountable) == 0;
 
     /// <summary>Counts toward the parent's visible length (countable list content, not deleted).</summary>
     public bool IsVisible
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => (_flags & (FlagDeleted | FlagUncountable)) == 0;
+        get => (Flags & (FlagDeleted | FlagUncountable)) == 0;
     }
 
     /// <summary>
@@ -131,7 +129,7 @@ internal sealed class Item : StructBase
         Client = client;
         Clock = clock;
         Length = content.Length;
-        _flags = 0;
+        Flags = 0;
         Left = null;
         Right = null;
         Origin = origin;
@@ -144,11 +142,11 @@ internal sealed class Item : StructBase
 
     public Id LastId => new(Client, Clock + Length - 1);
 
-    public void MarkDeleted() => _flags |= FlagDeleted;
+    public void MarkDeleted() => Flags |= FlagDeleted;
 
-    public bool Collected => (_flags & FlagCollected) != 0;
+    public bool Collected => (Flags & FlagCollected) != 0;
 
-    public void MarkCollected() => _flags |= FlagCollected;
+    public void MarkCollected() => Flags |= FlagCollected;
 
     /// <summary>Deletes this item (idempotent), recording the range in the transaction.</summary>
     public void Delete(YTransaction transaction)

@@ -18,6 +18,11 @@ internal abstract class StructBase
     public long Clock;
     public int Length;
 
+    // Item's state bits (deleted, keep, uncountable, collected). Declared here, beside Length,
+    // because the runtime lays out base-class fields first: a list walk that asks "is this item
+    // visible, and how long is it?" then reads one cache line of the item, not two.
+    private protected byte Flags;
+
     public abstract bool Deleted { get; }
 
     public Id Id => new(Client, Clock);
