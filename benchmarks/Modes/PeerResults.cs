@@ -25,7 +25,8 @@ internal sealed class PeerResults
         HasOurs = _results.Any(r => r.GetProperty("engine").GetString() == WorkerMode.EngineId);
         if (root.TryGetProperty("config", out var config) && config.TryGetProperty("rounds", out var rounds))
         {
-            Interleaving = $"{rounds.GetInt32()} rounds of {config.GetProperty("runsPerRound").GetInt32()} runs per engine, in the order "
+            var perRound = config.GetProperty("runsPerRound").GetInt32();
+            Interleaving = $"{rounds.GetInt32()} rounds of {perRound} run{(perRound == 1 ? "" : "s")} per engine, in the order "
                 + string.Join(", ", config.GetProperty("engineOrder").EnumerateArray().Select(e => e.GetString()));
         }
     }
