@@ -10,6 +10,7 @@ switch (args.Length > 0 ? args[0] : "")
     case "memory": return MemoryMode.Run(args[1..]);
     case "verify": return VerifyMode.Run(args[1..]);
     case "compare": return CompareMode.Run(args[1..]);
+    case "worker": return WorkerMode.Run(args[1..]);
     case "gate": return GateMode.Run(args[1..]);
     case "suite": return SuiteMode.Run(args[1..]);
     case "profile": return ProfileMode.Run(args[1..]);

@@ -11,7 +11,7 @@ namespace CrdtCollab.Benchmarks.Modes;
 /// </summary>
 public static class MemoryMode
 {
-    private const int Samples = 3;
+    private const int SampleCount = 3;
 
     public static int Run(string[] args)
     {
@@ -28,17 +28,20 @@ public static class MemoryMode
         return 0;
     }
 
-    /// <summary>Median retained bytes of <see cref="Samples"/> fresh Local replays.</summary>
-    public static long Measure(EditingTrace trace)
+    /// <summary>Median retained bytes of <see cref="SampleCount"/> fresh Local replays.</summary>
+    public static long Measure(EditingTrace trace) => Samples(trace)[SampleCount / 2];
+
+    /// <summary>Retained bytes of <see cref="SampleCount"/> fresh Local replays, ascending.</summary>
+    public static long[] Samples(EditingTrace trace)
     {
-        var samples = new long[Samples];
-        for (var i = 0; i < Samples; i++)
+        var samples = new long[SampleCount];
+        for (var i = 0; i < SampleCount; i++)
         {
             samples[i] = MeasureOnce(trace);
         }
 
         Array.Sort(samples);
-        return samples[Samples / 2];
+        return samples;
     }
 
     // Its own frame, never inlined: a document held in a loop variable stays reachable from a

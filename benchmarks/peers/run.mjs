@@ -1,13 +1,16 @@
-// Peer measurements on real editing traces: Yjs, Yrs (ywasm), diamond-types, json-joy.
+// Side-by-side measurements on real editing traces: our engine (CrdtCollab, C#, through the
+// benchmark program's `worker` mode) and the peers Yjs, Yrs (ywasm), diamond-types, json-joy.
 //
-//   node --expose-gc run.mjs [--runs N] [--trace NAME]... [--engine ID]... [--max-seconds S] [--out FILE]
+//   node --expose-gc run.mjs [--runs N] [--rounds R] [--trace NAME]... [--engine ID]... [--max-seconds S] [--out FILE] [--no-build]
 //   node run.mjs --export-yjs OUTDIR [--trace NAME]...
 //
-// The parent process only orchestrates. Each (engine, trace, measurement) is timed in its own child
-// process so one engine's or one measurement's JIT state, heap garbage or wasm memory never bleeds
-// into another's numbers, and each memory sample is taken in a further fresh process (wasm linear
-// memory never shrinks, so a growth figure is only meaningful from a clean start). See README.md
-// for what each number means.
+// The parent process only orchestrates. Each worker times one (engine, trace, measurement) in its
+// own child process so one engine's or one measurement's JIT state, heap garbage or wasm memory
+// never bleeds into another's numbers, and each memory sample is taken in a further fresh process
+// (wasm linear memory never shrinks, so a growth figure is only meaningful from a clean start).
+// The engines are interleaved (interleave.mjs): for each (trace, measurement), R rounds each spawn
+// every engine's worker in turn, so all engines sample the same phases of this noisy machine. See
+// README.md for what each number means.
 
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -17,12 +20,20 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { ENGINE_IDS, ENGINE_META, loadEngine } from './engines.mjs';
+import { foldRounds, median, roundPlan } from './interleave.mjs';
+import { OURS, prepareOurs, printCompareTable, spawnOurs } from './ours.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const DATA_DIR = path.resolve(HERE, '../Data');
 const TRACES = ['automerge-paper', 'seph-blog1', 'sveltecomponent'];
 const MEASUREMENTS = ['local', 'encode', 'load', 'incremental'];
 const DEFAULT_RUNS = 5;
+// Three rounds catch a slow/fast phase change within a measurement without multiplying the
+// per-worker start-up and warm-up cost too much.
+const DEFAULT_ROUNDS = 3;
+// Ours first, then the peers: the order every round spawns the workers in.
+const ALL_ENGINE_IDS = [OURS.id, ...ENGINE_IDS];
+const engineMeta = (id) => (id === OURS.id ? OURS : ENGINE_META.find((e) => e.id === id));
 // Budget in seconds for the timed runs of one (engine, trace, measurement): when the warm-up shows
 // N runs would take longer, fewer runs are made (never fewer than one) and the table says so, so a
 // full run stays within minutes on a 2-core machine.
@@ -37,7 +48,7 @@ const MEMORY_SAMPLES = 3;
 const SLOW_MEMORY_PROBE_MS = 20_000;
 
 function parseArgs(argv) {
-  const args = { runs: DEFAULT_RUNS, traces: [], engines: [], maxSeconds: DEFAULT_MAX_SECONDS, out: path.join(HERE, 'results.json') };
+  const args = { runs: DEFAULT_RUNS, rounds: DEFAULT_ROUNDS, traces: [], engines: [], maxSeconds: DEFAULT_MAX_SECONDS, out: path.join(HERE, 'results.json'), build: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => {
@@ -46,6 +57,8 @@ function parseArgs(argv) {
     };
     switch (a) {
       case '--runs': args.runs = Math.max(1, parseInt(next(), 10)); break;
+      case '--rounds': args.rounds = Math.max(1, parseInt(next(), 10)); break;
+      case '--no-build': args.build = false; break;
       case '--trace': args.traces.push(next()); break;
       case '--engine': args.engines.push(next()); break;
       case '--max-seconds': args.maxSeconds = Number(next()); break;
@@ -58,9 +71,9 @@ function parseArgs(argv) {
     }
   }
   if (args.traces.length === 0) args.traces = TRACES;
-  if (args.engines.length === 0) args.engines = ENGINE_IDS;
+  if (args.engines.length === 0) args.engines = ALL_ENGINE_IDS;
   for (const t of args.traces) if (!TRACES.includes(t)) throw new Error(`unknown trace '${t}' (known: ${TRACES.join(', ')})`);
-  for (const e of args.engines) if (!ENGINE_IDS.includes(e)) throw new Error(`unknown engine '${e}' (known: ${ENGINE_IDS.join(', ')})`);
+  for (const e of args.engines) if (!ALL_ENGINE_IDS.includes(e)) throw new Error(`unknown engine '${e}' (known: ${ALL_ENGINE_IDS.join(', ')})`);
   return args;
 }
 
@@ -257,15 +270,6 @@ async function runMemoryProbe({ engine: engineId, trace: traceName }) {
 
 // ---- parent: orchestration, tables, results.json -----------------------------------------------
 
-const sum = (xs) => xs.reduce((a, b) => a + b, 0);
-
-function median(xs) {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
-
 function spawnSelf(args) {
   const r = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=8192', fileURLToPath(import.meta.url), ...args], {
     encoding: 'utf8',
@@ -298,7 +302,7 @@ function cell(record, render) {
 
 function renderTables(results, traces, engines) {
   const find = (trace, engine, m) => results.find((r) => r.trace === trace && r.engine === engine && r.measurement === m);
-  const label = (id) => ENGINE_META.find((e) => e.id === id).label;
+  const label = (id) => engineMeta(id).label;
   const runsNote = (r) => (r.runs < r.runsRequested ? ` (n=${r.runs})` : '');
   const table = (title, render, engineCols = engines) => {
     const lines = [`### ${title}`, '', `| trace | ${engineCols.map(label).join(' | ')} |`, `|---|${engineCols.map(() => '---:').join('|')}|`];
@@ -314,75 +318,127 @@ function renderTables(results, traces, engines) {
     msTable('load', 'load: apply that one update to a fresh document (ms, median: main-thread CPU (wall))'),
     table('incremental: apply the per-transaction updates in order to a fresh document (ms, median: main-thread CPU (wall) / updates / total update bytes)', (t, e) =>
       cell(find(t, e, 'incremental'), (r) => `${ms(r)} / ${r.updates.toLocaleString('en-US')} / ${fmtBytes(r.updateBytes)}`)),
-    table('memory: growth after local, GC before and after (JS heapUsed delta / wasm linear-memory growth)', (t, e) =>
-      cell(find(t, e, 'memory'), (r) => `${fmtBytes(r.heapUsedDeltaBytes)} / ${r.wasmMemoryGrowthBytes === null ? 'n/a (pure JS)' : fmtBytes(r.wasmMemoryGrowthBytes)}`)),
+    table('memory: growth after local, GC before and after (JS heapUsed delta / wasm linear-memory growth; ours: managed bytes retained)', (t, e) =>
+      cell(find(t, e, 'memory'), (r) => (r.retainedBytes !== undefined
+        ? `${fmtBytes(r.retainedBytes)} (managed)`
+        : `${fmtBytes(r.heapUsedDeltaBytes)} / ${r.wasmMemoryGrowthBytes === null ? 'n/a (pure JS)' : fmtBytes(r.wasmMemoryGrowthBytes)}`))),
   ].join('\n\n');
+}
+
+// Our engine runs only when dotnet is there and the benchmark program builds; otherwise the run
+// goes on with the peers and says why ours is missing.
+function prepareEngines(args) {
+  const engines = ALL_ENGINE_IDS.filter((id) => args.engines.includes(id));
+  if (!engines.includes(OURS.id)) return { engines, ours: null };
+  const ours = prepareOurs({ build: args.build });
+  if (ours.reason) {
+    process.stderr.write(`skipping ${OURS.id}: ${ours.reason}\n`);
+    return { engines: engines.filter((id) => id !== OURS.id), ours: null };
+  }
+  return { engines, ours };
+}
+
+function memoryRecord(engineId, traceName, ours) {
+  if (engineId === OURS.id) {
+    // Our memory mode samples three fresh documents in one process: a full compacting GC makes
+    // managed retained bytes agree to within a few hundred bytes, unlike a wasm high-water mark.
+    const { engine: _e, trace: _t, measurement: _m, ...rec } = spawnOurs(ours.dll, traceName, 'memory');
+    return rec;
+  }
+  const samples = [];
+  // One sample only when a probe is slow (Yrs on the long traces): memory barely varies.
+  for (let i = 0; i < MEMORY_SAMPLES; i++) {
+    const t0 = Date.now();
+    samples.push(spawnSelf(['--memory-probe', engineId, traceName]));
+    if (Date.now() - t0 > SLOW_MEMORY_PROBE_MS) break;
+  }
+  const wasm = samples.map((s) => s.wasmMemoryGrowthBytes);
+  return {
+    status: 'ok', runs: samples.length, runsRequested: samples.length,
+    heapUsedDeltaBytes: median(samples.map((s) => s.heapUsedDeltaBytes)),
+    wasmMemoryGrowthBytes: wasm[0] === null ? null : median(wasm),
+    samples,
+  };
 }
 
 function runAll(args) {
   const started = Date.now();
   const loadAvgAtStart = os.loadavg();
+  const { engines, ours } = prepareEngines(args);
+  if (engines.length === 0) throw new Error('no engine left to run');
+  const plan = roundPlan(args.runs, args.rounds, args.maxSeconds);
+  const workerArgs = ['--runs', String(plan.runsPerRound), '--max-seconds', String(plan.maxSecondsPerWorker)];
+  const spawnWorker = (engineId, traceName, m) => (engineId === OURS.id
+    ? spawnOurs(ours.dll, traceName, m, workerArgs)
+    : spawnSelf(['--worker', engineId, traceName, m, ...workerArgs]));
   const traceInfo = {};
   for (const t of args.traces) traceInfo[t] = traceStats(loadTrace(t));
   const results = [];
   for (const traceName of args.traces) {
-    for (const engineId of args.engines) {
-      process.stderr.write(`${engineId} / ${traceName}\n`);
-      for (const m of MEASUREMENTS) {
-        try {
-          const { engine: _e, trace: _t, measurement: _m, ...rec } = spawnSelf(['--worker', engineId, traceName, m, '--runs', String(args.runs), '--max-seconds', String(args.maxSeconds)]);
-          results.push({ trace: traceName, engine: engineId, measurement: m, ...rec });
-        } catch (err) {
-          results.push({ trace: traceName, engine: engineId, measurement: m, status: 'n/a', reason: String(err.message) });
+    for (const m of MEASUREMENTS) {
+      const attempts = new Map(engines.map((e) => [e, []]));
+      for (let round = 1; round <= plan.rounds; round++) {
+        for (const engineId of engines) {
+          process.stderr.write(`${traceName} / ${m} / round ${round} of ${plan.rounds}: ${engineId}\n`);
+          const startedAt = new Date().toISOString();
+          try {
+            attempts.get(engineId).push({ round, startedAt, record: spawnWorker(engineId, traceName, m) });
+          } catch (err) {
+            attempts.get(engineId).push({ round, startedAt, error: String(err.message) });
+          }
         }
       }
+      engines.forEach((engineId, position) => {
+        const interleaving = { rounds: plan.rounds, runsPerRound: plan.runsPerRound, position };
+        results.push({ trace: traceName, engine: engineId, measurement: m, ...foldRounds(attempts.get(engineId), plan, interleaving) });
+      });
+    }
+    for (const engineId of engines) {
+      process.stderr.write(`${traceName} / memory: ${engineId}\n`);
       try {
-        const samples = [];
-        // One sample only when a probe is slow (Yrs on the long traces): memory barely varies.
-        for (let i = 0; i < MEMORY_SAMPLES; i++) {
-          const t0 = Date.now();
-          samples.push(spawnSelf(['--memory-probe', engineId, traceName]));
-          if (Date.now() - t0 > SLOW_MEMORY_PROBE_MS) break;
-        }
-        const wasm = samples.map((s) => s.wasmMemoryGrowthBytes);
-        results.push({
-          trace: traceName, engine: engineId, measurement: 'memory', status: 'ok', runs: samples.length, runsRequested: samples.length,
-          heapUsedDeltaBytes: median(samples.map((s) => s.heapUsedDeltaBytes)),
-          wasmMemoryGrowthBytes: wasm[0] === null ? null : median(wasm),
-          samples,
-        });
+        results.push({ trace: traceName, engine: engineId, measurement: 'memory', ...memoryRecord(engineId, traceName, ours) });
       } catch (err) {
         results.push({ trace: traceName, engine: engineId, measurement: 'memory', status: 'n/a', reason: String(err.message) });
       }
     }
   }
 
-  // Byte-identity with Yjs, for the record: the C# side targets Yjs's exact encoding.
+  // Byte-identity with Yjs, for the record: Yrs and the C# side target Yjs's exact encoding.
   for (const r of results) {
     if (r.status !== 'ok' || (r.measurement !== 'encode' && r.measurement !== 'incremental')) continue;
     const y = results.find((x) => x.trace === r.trace && x.engine === 'yjs' && x.measurement === r.measurement && x.status === 'ok');
-    if (!y || (r.engine !== 'ywasm' && r.engine !== 'yjs')) continue;
+    if (!y || !['ywasm', 'yjs', OURS.id].includes(r.engine)) continue;
     r.identicalToYjs = r.measurement === 'encode' ? r.sha256 === y.sha256 : r.updatesSha256 === y.updatesSha256;
   }
 
   const cpus = os.cpus();
+  const ourRuntime = results.find((r) => r.engine === OURS.id && r.runtime)?.runtime ?? null;
   const report = {
-    schema: 1,
+    schema: 2,
     machine: {
       cpuModel: cpus[0]?.model ?? 'unknown',
       cores: cpus.length,
       totalMemoryBytes: os.totalmem(),
       platform: `${os.platform()} ${os.release()} ${os.arch()}`,
       node: process.version,
-      date: new Date().toISOString(),
+      dotnet: ourRuntime,
+      date: new Date(started).toISOString(),
+      dateEnd: new Date().toISOString(),
       // Other work on the machine inflates wall-clock timings; cpuMedianMs is robust to it.
       loadAverageAtStart: loadAvgAtStart,
       loadAverageAtEnd: os.loadavg(),
     },
-    config: { timeSource: HAVE_SCHEDSTAT ? 'wall + main-thread CPU (schedstat)' : 'wall', runsRequested: args.runs, minWarmupRuns: MIN_WARMUP_RUNS, minWarmupMs: MIN_WARMUP_MS, maxWarmupRuns: MAX_WARMUP_RUNS, minTimedRegionMs: MIN_TIMED_REGION_MS, maxSecondsPerMeasurement: args.maxSeconds, memorySamples: MEMORY_SAMPLES },
-    engines: Object.fromEntries(args.engines.map((id) => {
-      const meta = ENGINE_META.find((e) => e.id === id);
-      return [id, { label: meta.label, package: meta.pkg, version: packageVersion(meta.pkg), wasm: meta.wasm }];
+    config: {
+      timeSource: HAVE_SCHEDSTAT ? 'wall + main-thread CPU (Node: schedstat; ours: CLOCK_THREAD_CPUTIME_ID)' : 'wall',
+      runsRequested: plan.runsRequested, rounds: plan.rounds, runsPerRound: plan.runsPerRound, engineOrder: engines,
+      minWarmupRuns: MIN_WARMUP_RUNS, minWarmupMs: MIN_WARMUP_MS, maxWarmupRuns: MAX_WARMUP_RUNS, minTimedRegionMs: MIN_TIMED_REGION_MS,
+      maxSecondsPerMeasurement: args.maxSeconds, maxSecondsPerWorker: plan.maxSecondsPerWorker, memorySamples: MEMORY_SAMPLES,
+    },
+    engines: Object.fromEntries(engines.map((id) => {
+      const meta = engineMeta(id);
+      return id === OURS.id
+        ? [id, { label: meta.label, package: null, version: ours.version, runtime: ourRuntime, wasm: false }]
+        : [id, { label: meta.label, package: meta.pkg, version: packageVersion(meta.pkg), wasm: meta.wasm }];
     })),
     traces: traceInfo,
     results,
@@ -391,11 +447,16 @@ function runAll(args) {
   fs.writeFileSync(args.out, `${JSON.stringify(report, null, 2)}\n`);
 
   const m = report.machine;
-  console.log(`Machine: ${m.cpuModel}, ${m.cores} cores, Node ${m.node}, ${m.date}; 1-min load average ${m.loadAverageAtStart[0].toFixed(1)} at start, ${m.loadAverageAtEnd[0].toFixed(1)} at end`);
-  console.log(`Engines: ${Object.values(report.engines).map((e) => `${e.package} ${e.version}`).join(', ')}`);
-  console.log(`Runs: median of ${args.runs} after >= ${MIN_WARMUP_RUNS} warm-ups and >= ${MIN_WARMUP_MS} ms of warm-up (n=k marks a measurement cut to k runs by the ${args.maxSeconds}s budget); memory: median of up to ${MEMORY_SAMPLES} fresh processes.\n`);
-  console.log(renderTables(results, args.traces, args.engines));
+  console.log(`Machine: ${m.cpuModel}, ${m.cores} cores, Node ${m.node}${m.dotnet ? `, ${m.dotnet}` : ''}, ${m.date}; 1-min load average ${m.loadAverageAtStart[0].toFixed(1)} at start, ${m.loadAverageAtEnd[0].toFixed(1)} at end`);
+  console.log(`Engines: ${Object.values(report.engines).map((e) => `${e.package ?? e.label} ${e.version}`).join(', ')}`);
+  console.log(`Runs: ${plan.rounds} interleaved rounds (${engines.join(', ')}, then again), each worker ${plan.runsPerRound} run${plan.runsPerRound === 1 ? '' : 's'} after >= ${MIN_WARMUP_RUNS} warm-ups and >= ${MIN_WARMUP_MS} ms of warm-up; ` +
+    `median over all ${plan.runsRequested} runs (n=k marks a measurement cut to k runs by the ${args.maxSeconds}s budget); memory: median of up to ${MEMORY_SAMPLES} samples.\n`);
+  console.log(renderTables(results, args.traces, engines));
   console.log(`\nWrote ${path.relative(process.cwd(), args.out)} in ${report.totalSeconds.toFixed(0)} s.`);
+  if (ours && results.some((r) => r.engine === OURS.id && r.status === 'ok')) {
+    console.log('\n### Ours vs peers, same window\n');
+    if (!printCompareTable(ours.dll, args.out, args.traces)) console.log(`(compare failed; run: dotnet ${path.relative(process.cwd(), ours.dll)} compare --peers ${args.out})`);
+  }
 }
 
 // ---- --export-yjs: golden bytes for the C# tests and benchmarks ---------------------------------
@@ -452,9 +513,9 @@ async function exportYjs(args) {
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   if (args.help) {
-    console.log('usage: node --expose-gc run.mjs [--runs N] [--trace NAME]... [--engine ID]... [--max-seconds S] [--out FILE]\n' +
+    console.log('usage: node --expose-gc run.mjs [--runs N] [--rounds R] [--trace NAME]... [--engine ID]... [--max-seconds S] [--out FILE] [--no-build]\n' +
       '       node run.mjs --export-yjs OUTDIR [--trace NAME]...\n' +
-      `traces: ${TRACES.join(', ')}; engines: ${ENGINE_IDS.join(', ')}`);
+      `traces: ${TRACES.join(', ')}; engines: ${ALL_ENGINE_IDS.join(', ')}`);
     return;
   }
   if (args.worker || args.memoryProbe) {
