@@ -16,9 +16,16 @@ internal sealed class StructList
 {
     private const int ChunkCapacity = 256;
 
+    // An array of StructBase (an unsealed class) checks every store for array covariance; an
+    // array of this one-field struct stores the same reference without that check.
+    private struct Slot
+    {
+        public StructBase Value;
+    }
+
     private sealed class Chunk
     {
-        public readonly StructBase[] Items = new StructBase[ChunkCapacity];
+        public readonly Slot[] Items = new Slot[ChunkCapacity];
 
         // Items[i].Clock, side by side: clock look-ups binary-search this array instead of
         // dereferencing a struct object (a likely cache miss) at every probe. A struct's clock
@@ -57,14 +64,14 @@ internal sealed class StructList
             int off = index - _cursorStart;
             if ((uint)off < (uint)c.Count)
             {
-                return c.Items[off];
+                return c.Items[off].Value;
             }
             return GetSlow(index);
         }
         set
         {
             int ci = Locate(index, out int start);
-            _chunks[ci].Items[index - start] = value;
+            _chunks[ci].Items[index - start].Value = value;
             _chunks[ci].Clocks[index - start] = value.Clock;
             if (index == start)
             {
@@ -76,7 +83,7 @@ internal sealed class StructList
     private StructBase GetSlow(int index)
     {
         int ci = Locate(index, out int start);
-        return _chunks[ci].Items[index - start];
+        return _chunks[ci].Items[index - start].Value;
     }
 
     public StructBase Last
@@ -84,7 +91,7 @@ internal sealed class StructList
         get
         {
             var c = _chunks[_chunkCount - 1];
-            return c.Items[c.Count - 1];
+            return c.Items[c.Count - 1].Value;
         }
     }
 
@@ -101,7 +108,7 @@ internal sealed class StructList
             _firstClocks[_chunkCount - 1] = s.Clock;
         }
         last.Clocks[last.Count] = s.Clock;
-        last.Items[last.Count++] = s;
+        last.Items[last.Count++].Value = s;
         TreeAdd(_chunkCount - 1, 1);
         _count++;
     }
@@ -137,7 +144,7 @@ internal sealed class StructList
         }
         Array.Copy(c.Items, off, c.Items, off + 1, c.Count - off);
         Array.Copy(c.Clocks, off, c.Clocks, off + 1, c.Count - off);
-        c.Items[off] = s;
+        c.Items[off].Value = s;
         c.Clocks[off] = s.Clock;
         c.Count++;
         if (off == 0)
@@ -175,9 +182,12 @@ internal sealed class StructList
                     _firstClocks[ci] = c.Clocks[0];
                 }
                 TreeAdd(ci, -n);
+
+                // The chunk still starts where it did: keep it as the cursor, so the merge loops
+                // that remove an entry and then read its neighbour need no tree descent.
+                _cursor = ci;
+                _cursorStart = start;
             }
-            _cursor = 0;
-            _cursorStart = 0;
         }
     }
 
@@ -292,7 +302,7 @@ internal sealed class StructList
         var lastChunk = _chunks[_chunkCount - 1];
         if (lastChunk.Count > 0 && clock >= lastChunk.Clocks[lastChunk.Count - 1])
         {
-            var last = lastChunk.Items[lastChunk.Count - 1];
+            var last = lastChunk.Items[lastChunk.Count - 1].Value;
             if (clock < last.Clock + last.Length)
             {
                 _cursor = _chunkCount - 1;
@@ -332,11 +342,11 @@ internal sealed class StructList
         int hint = _hintSlot;
         if (lo == _hintChunk && (uint)hint < (uint)c.Count && c.Clocks[hint] <= clock)
         {
-            if (clock < c.Items[hint].Clock + c.Items[hint].Length)
+            if (clock < c.Items[hint].Value.Clock + c.Items[hint].Value.Length)
             {
                 m = hint;
             }
-            else if (hint + 1 < c.Count && c.Clocks[hint + 1] <= clock && clock < c.Items[hint + 1].Clock + c.Items[hint + 1].Length)
+            else if (hint + 1 < c.Count && c.Clocks[hint + 1] <= clock && clock < c.Items[hint + 1].Value.Clock + c.Items[hint + 1].Value.Length)
             {
                 m = hint + 1;
             }
@@ -353,7 +363,7 @@ internal sealed class StructList
         }
         if (m >= 0)
         {
-            var s = c.Items[m];
+            var s = c.Items[m].Value;
             if (clock < s.Clock + s.Length)
             {
                 int start = lo == _cursor ? _cursorStart : PrefixCount(lo);
