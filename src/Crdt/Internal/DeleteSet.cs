@@ -16,12 +16,25 @@ internal struct DeleteRange(long clock, long length)
 /// <summary>Client → deleted clock ranges. Pure state: no timestamps, no deleter.</summary>
 internal sealed class DeleteSet
 {
+    // A cleared set that held one client keeps that client's (empty) range list under its key:
+    // the next transaction's deletions are almost always by the same client, and then need
+    // neither a dictionary insertion nor a clear of the dictionary's arrays. Only one, because
+    // readers enumerate clients in insertion order (the text clean-up's result depends on it):
+    // a kept key is valid only while it is also the first client added after the clear.
+
     private Dictionary<long, List<DeleteRange>>? _clients;
 
-    /// <summary>Client → ranges; allocated on first use (most transactions delete nothing).</summary>
+    // Ranges added since the last Clear; zero exactly when every list is empty (merging ranges
+    // never empties a list), so emptiness does not depend on which keys were kept.
+    private int _rangeCount;
+
+    /// <summary>
+    /// Client → ranges; allocated on first use (most transactions delete nothing). A client may
+    /// map to an empty list (kept from before the last <see cref="Clear"/>): readers skip those.
+    /// </summary>
     public Dictionary<long, List<DeleteRange>> Clients => _clients ??= [];
 
-    public bool IsEmpty => _clients is null || _clients.Count == 0;
+    public bool IsEmpty => _rangeCount == 0;
 
     // Range lists of a cleared set, reused by later additions (a transaction's delete set is
     // cleared and reused by the next transaction, see TransactionState).
@@ -29,9 +42,15 @@ internal sealed class DeleteSet
 
     public void Add(long client, long clock, long length)
     {
+        if (_rangeCount == 0 && _clients is { Count: 1 } kept && !kept.ContainsKey(client))
+        {
+            // The kept key is another client's: drop it, so enumeration order is this set's.
+            RemoveAllClients(kept);
+        }
         ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(Clients, client, out _);
         list ??= TakeSpareList();
         list.Add(new DeleteRange(clock, length));
+        _rangeCount++;
     }
 
     private List<DeleteRange> TakeSpareList()
@@ -52,6 +71,22 @@ internal sealed class DeleteSet
         {
             return;
         }
+        if (clients.Count == 1)
+        {
+            foreach (var list in clients.Values)
+            {
+                list.Clear();
+            }
+        }
+        else
+        {
+            RemoveAllClients(clients);
+        }
+        _rangeCount = 0;
+    }
+
+    private void RemoveAllClients(Dictionary<long, List<DeleteRange>> clients)
+    {
         _spareLists ??= [];
         foreach (var list in clients.Values)
         {
@@ -163,16 +198,23 @@ internal sealed class DeleteSet
             if (ranges is not null)
             {
                 ds.Clients[client] = ranges;
+                ds._rangeCount += ranges.Count;
             }
         }
         return ds;
     }
 
-    /// <summary>Writes clients in descending order, ranges as stored.</summary>
+    /// <summary>Writes clients in descending order, ranges as stored; clients without ranges are left out.</summary>
     public void Write(Lib0Writer writer)
     {
-        writer.WriteVarUint(Clients.Count);
-        foreach (long client in SortedClientsDescending(Clients.Keys))
+        if (IsEmpty)
+        {
+            writer.WriteVarUint(0);
+            return;
+        }
+        var clients = SortedClientsDescending(Clients.Where(static c => c.Value.Count > 0).Select(static c => c.Key));
+        writer.WriteVarUint(clients.Length);
+        foreach (long client in clients)
         {
             var ranges = Clients[client];
             writer.WriteVarUint(client);

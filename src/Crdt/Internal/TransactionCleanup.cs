@@ -102,6 +102,10 @@ internal static class TransactionCleanup
     {
         foreach (var (client, ranges) in ds.Clients)
         {
+            if (ranges.Count == 0)
+            {
+                continue;
+            }
             var structs = store.GetClient(client);
             for (int di = ranges.Count - 1; di >= 0; di--)
             {
@@ -127,6 +131,10 @@ internal static class TransactionCleanup
     {
         foreach (var (client, ranges) in ds.Clients)
         {
+            if (ranges.Count == 0)
+            {
+                continue;
+            }
             var structs = store.GetClient(client);
             for (int di = ranges.Count - 1; di >= 0; di--)
             {
