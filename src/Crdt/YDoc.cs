@@ -197,8 +197,9 @@ public sealed partial class YDoc : Protocols.ISyncDocument
     /// <summary>After every queued clean-up has run: keep one state and one transaction for reuse.</summary>
     private void Recycle()
     {
-        foreach (var transaction in _cleanups)
+        for (int i = 0; i < _cleanups.Count; i++)
         {
+            var transaction = _cleanups[i];
             var state = transaction.State;
             state.Reset();
             _spareState = state;

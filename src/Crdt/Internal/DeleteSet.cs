@@ -67,8 +67,9 @@ internal sealed class DeleteSet
     /// <summary>Removes every range, keeping the dictionary's and the lists' capacity for reuse.</summary>
     public void Clear()
     {
-        if (_clients is not { Count: > 0 } clients)
+        if (_rangeCount == 0 || _clients is not { } clients)
         {
+            // Nothing was added since the last clear: any kept list is still empty.
             return;
         }
         if (clients.Count == 1)

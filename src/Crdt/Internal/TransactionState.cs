@@ -35,12 +35,15 @@ internal sealed class TransactionState
     {
         DeleteSet.Clear();
         MergeStructs.Clear();
-        foreach (var type in ChangedTypes)
+        if (ChangedTypes.Count > 0)
         {
-            // Otherwise a reused transaction would look as if it had already recorded the type.
-            type.LastChangedBy = null;
+            foreach (var type in ChangedTypes)
+            {
+                // Otherwise a reused transaction would look as if it had already recorded the type.
+                type.LastChangedBy = null;
+            }
+            ChangedTypes.Clear();
         }
-        ChangedTypes.Clear();
         FirstClient = -1;
         FirstBefore = 0;
         MoreBefore?.Clear();
