@@ -34,6 +34,9 @@ internal sealed class DeleteSet
         list.Add(new DeleteRange(clock, length));
     }
 
+    /// <summary>Sets the ranges of a client that has none yet (sorted and merged, as <see cref="SortAndMerge"/> leaves them).</summary>
+    public void Put(long client, List<DeleteRange> ranges) => Clients.Add(client, ranges);
+
     private List<DeleteRange> TakeSpareList()
     {
         if (_spareLists is { Count: > 0 } spare)
