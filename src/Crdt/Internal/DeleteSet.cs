@@ -27,11 +27,13 @@ internal sealed class DeleteSet
     // cleared and reused by the next transaction, see TransactionState).
     private List<List<DeleteRange>>? _spareLists;
 
-    public void Add(long client, long clock, long length)
+    public void Add(long client, long clock, long length) => RangesOf(client).Add(new DeleteRange(clock, length));
+
+    /// <summary>The client's range list, created (empty) when missing.</summary>
+    private List<DeleteRange> RangesOf(long client)
     {
         ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(Clients, client, out _);
-        list ??= TakeSpareList();
-        list.Add(new DeleteRange(clock, length));
+        return list ??= TakeSpareList();
     }
 
     /// <summary>Sets the ranges of a client that has none yet (sorted and merged, as <see cref="SortAndMerge"/> leaves them).</summary>
@@ -199,6 +201,12 @@ internal sealed class DeleteSet
         {
             long client = reader.ReadVarUint();
             int count = reader.ReadCount(2);
+            if (count == 0)
+            {
+                continue;
+            }
+            var ranges = ds.RangesOf(client);
+            ranges.EnsureCapacity(ranges.Count + count);
             for (int k = 0; k < count; k++)
             {
                 int at = reader.Position;
@@ -208,7 +216,7 @@ internal sealed class DeleteSet
                 {
                     ThrowHelper.Format("delete range ends beyond 2^53-1", at);
                 }
-                ds.Add(client, clock, len);
+                ranges.Add(new DeleteRange(clock, len));
             }
         }
         return ds;

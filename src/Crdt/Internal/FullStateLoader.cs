@@ -15,18 +15,19 @@ namespace CrdtCollab.Crdt.Internal;
 /// when it is made, and nothing can merge the halves while it sits between them), so nothing is
 /// split; and nothing that came later in clock order lies between them yet, so every item links
 /// directly between its origin and right origin, with no conflict scan. Deletions then mark
-/// whole structs (a full state's delete set runs along struct boundaries), the clean-up
-/// replaces the deleted content and merges neighbours. This does exactly that, cheaper: origins
-/// are looked up as the previous struct or by a binary search over the run's clocks, right
-/// origins are the origin's current right neighbour, the delete set is one sweep, and the
-/// client's struct list is built in one go, and neighbours are merged in one sweep
-/// (<see cref="TransactionState.LoadedInOneGo"/> tells the clean-up these passes are done).
+/// whole structs (a full state's delete set runs along struct boundaries), and the clean-up
+/// replaces the deleted content and merges neighbours. This does exactly that, cheaper: the
+/// origin is the previous struct or found by a binary search over the run's clocks, the right
+/// origin is the origin's current right neighbour, the delete set is applied in one sweep,
+/// collection, deletion records and merges share one more sweep, and the client's struct list
+/// is built chunk by chunk (<see cref="TransactionState.LoadedInOneGo"/> tells the clean-up
+/// that its collection and merge passes are done).
 ///
 /// Anything else — other clients, references between clients, GC or skip structs, nested
 /// types, map entries, formatting, several roots, a struct that would have to be split, an item
 /// that would not link directly, a delete range off the struct boundaries — makes it return
-/// false before the document is touched; it may have changed the decoded structs, so the
-/// caller decodes the update again for the general path.
+/// false before the document changes (beyond the root the general path creates first); it may
+/// have changed the decoded structs, so the caller decodes the update again for the general path.
 /// </summary>
 internal static class FullStateLoader
 {
@@ -45,12 +46,12 @@ internal static class FullStateLoader
 
     /// <summary>
     /// Loads the run and the delete set into the (empty) store, as the general path would, in a
-    /// transaction that holds nothing else; false, with the document untouched, when it does not apply.
+    /// transaction that holds nothing else; false when it does not apply, with nothing changed
+    /// but the decoded structs and maybe the creation of the root the general path creates first.
     /// </summary>
     public static bool TryLoad(YTransaction transaction, StructStore store, StructRun run, DeleteSet ds)
     {
-        var structs = run.Structs;
-        int n = structs.Count;
+        var structs = CollectionsMarshal.AsSpan(run.Structs);
         long client = run.Client;
         var doc = transaction.Doc;
         if (structs[0] is not Item { ParentName: { } rootName })
@@ -61,33 +62,31 @@ internal static class FullStateLoader
         {
             return false;
         }
-        int[] starts = ArrayPool<int>.Shared.Rent(n);
-        List<DeleteRange> deleted;
+        int[] starts = ArrayPool<int>.Shared.Rent(structs.Length);
         try
         {
-            if (!CheckItems(structs, client, rootName, starts) || !MarkDeletions(structs, starts, client, ds))
-            {
-                return false;
-            }
+            // The general path's first step creates the root (the first item names it).
             var root = doc.GetOrCreateRoot(rootName);
-            if (!Link(structs, starts, root, doc.Gc, out var first, out int length, out deleted))
+            if (!Link(structs, client, root, starts, out var first) || !MarkDeletions(structs, starts, client, ds))
             {
                 return false;
             }
+            // A full state's delete set holds exactly the maximal runs of deleted structs.
+            var deleted = new List<DeleteRange>(ds.IsEmpty ? 0 : ds.Clients.GetValueOrDefault(client)?.Count ?? 0);
+            int count = Settle(structs, doc.Gc, deleted, out int length);
             root.Start = first;
             root.LengthInternal = length;
             root.InvalidateMarker();
             transaction.AddChangedType(root);
+            store.AddLoadedClient(client, StructList.FromOrdered(structs[..count]));
+            if (deleted.Count > 0)
+            {
+                transaction.DeleteSet.Put(client, deleted);
+            }
         }
         finally
         {
             ArrayPool<int>.Shared.Return(starts);
-        }
-        int count = MergeNeighbours(structs);
-        store.AddLoadedClient(client, StructList.FromOrdered(CollectionsMarshal.AsSpan(structs)[..count]));
-        if (deleted.Count > 0)
-        {
-            transaction.DeleteSet.Put(client, deleted);
         }
         transaction.State.LoadedInOneGo = true;
         LoadsOnThisThread++;
@@ -95,21 +94,24 @@ internal static class FullStateLoader
     }
 
     /// <summary>
-    /// Every struct an item of a kind without integration side effects, in the root list,
-    /// referring only to its own client; deleted content marked deleted (as its integration
-    /// would), clocks copied to <paramref name="starts"/>.
+    /// Links every item between its origin and right origin in clock order, exactly where the
+    /// general path would without a conflict scan, into a list only the decoded items know of
+    /// yet; false as soon as a struct is not an item of a kind without integration side
+    /// effects in <paramref name="root"/>'s list, refers to another client, or would need a
+    /// split or a scan. Deleted content is marked deleted (as its integration would), clocks
+    /// are copied to <paramref name="starts"/>.
     /// </summary>
-    private static bool CheckItems(List<StructBase> structs, long client, string rootName, int[] starts)
+    private static bool Link(Span<StructBase> structs, long client, YType root, int[] starts, out Item? first)
     {
-        var span = CollectionsMarshal.AsSpan(structs);
-        for (int i = 0; i < span.Length; i++)
+        first = null;
+        string rootName = root.RootName!;
+        Item? previous = null;
+        for (int i = 0; i < structs.Length; i++)
         {
-            if (span[i] is not Item item
+            if (structs[i] is not Item item
                 || item.ParentSub is not null
                 || item.ParentId is not null
-                || (item.ParentName is { } name && !string.Equals(name, rootName, StringComparison.Ordinal))
-                || (item.Origin is { } o && o.Client != client)
-                || (item.RightOrigin is { } ro && ro.Client != client))
+                || (item.ParentName is { } name && !string.Equals(name, rootName, StringComparison.Ordinal)))
             {
                 return false;
             }
@@ -118,12 +120,54 @@ internal static class FullStateLoader
             {
                 item.MarkDeleted();
             }
-            else if (!IsPlainContent(content.Ref))
+            else if (content is not ContentString && !IsPlainContent(content.Ref))
             {
                 return false;
             }
             // The decoder limits clocks to int.MaxValue.
             starts[i] = (int)item.Clock;
+            Item? left = null;
+            if (item.Origin is { } origin)
+            {
+                if (origin.Client != client)
+                {
+                    return false;
+                }
+                // A typing run's origin is the struct before it.
+                left = previous is not null && previous.Clock + previous.Length - 1 == origin.Clock
+                    ? previous
+                    : ItemEndingAt(structs, starts, i, origin.Clock);
+                if (left is null)
+                {
+                    return false;
+                }
+            }
+            // The general path links between left and right directly only when they are
+            // neighbours: the right origin must start the struct right of the origin (or head
+            // the list), or be absent at the list's end.
+            var right = left is not null ? left.Right : first;
+            if (item.RightOrigin is { } rightOrigin
+                ? rightOrigin.Client != client || right is null || right.Clock != rightOrigin.Clock
+                : right is not null)
+            {
+                return false;
+            }
+            item.Left = left;
+            item.Right = right;
+            item.Parent = root;
+            if (left is not null)
+            {
+                left.Right = item;
+            }
+            else
+            {
+                first = item;
+            }
+            if (right is not null)
+            {
+                right.Left = item;
+            }
+            previous = item;
         }
         return true;
     }
@@ -134,13 +178,12 @@ internal static class FullStateLoader
         or ItemContent.RefAny or ItemContent.RefJson or ItemContent.RefBinary or ItemContent.RefEmbed;
 
     /// <summary>Marks the delete set's ranges deleted; they must cover whole structs of this client.</summary>
-    private static bool MarkDeletions(List<StructBase> structs, int[] starts, long client, DeleteSet ds)
+    private static bool MarkDeletions(Span<StructBase> span, int[] starts, long client, DeleteSet ds)
     {
         if (ds.IsEmpty)
         {
             return true;
         }
-        var span = CollectionsMarshal.AsSpan(structs);
         int n = span.Length;
         long state = span[n - 1].End;
         foreach (var (c, ranges) in ds.Clients)
@@ -217,58 +260,30 @@ internal static class FullStateLoader
         return found;
     }
 
-    /// <summary>
-    /// Links every item between its origin and right origin in clock order, exactly where the
-    /// general path would without a conflict scan; false (the root untouched) as soon as an
-    /// item would need a split or a scan. On the way it collects deleted content (as the
-    /// clean-up would; these kinds release nothing else) and records each maximal run of deleted
-    /// structs, which is what the transaction's delete set holds after its sort-and-merge.
-    /// </summary>
-    private static bool Link(List<StructBase> structs, int[] starts, YType root, bool gc, out Item? first, out int length, out List<DeleteRange> deleted)
+    /// <summary>The struct before index <paramref name="before"/> whose last unit is <paramref name="clock"/>, or null.</summary>
+    private static Item? ItemEndingAt(Span<StructBase> span, int[] starts, int before, long clock)
     {
-        var span = CollectionsMarshal.AsSpan(structs);
-        first = null;
+        int i = LastAtOrBefore(starts, 0, before, clock);
+        return i >= 0 && span[i].Clock + span[i].Length - 1 == clock ? (Item)span[i] : null;
+    }
+
+    /// <summary>
+    /// What the clean-up would do with the linked, marked items, in one sweep: deleted content
+    /// is collected (these kinds release nothing else), each maximal run of deleted structs is
+    /// recorded (the transaction's delete set after its sort-and-merge), the visible length is
+    /// summed, and every pair of neighbours the merge rules allow becomes one struct. Which pairs
+    /// merge does not depend on the order they are tried in (a merged struct keeps its left
+    /// part's left side and its right part's right side), so one forward sweep gives the merge
+    /// pass's result. The surviving structs are moved to the front; returns how many there are.
+    /// </summary>
+    private static int Settle(Span<StructBase> structs, bool gc, List<DeleteRange> deleted, out int length)
+    {
         length = 0;
-        deleted = [];
-        Item? previous = null;
-        for (int i = 0; i < span.Length; i++)
+        Item? kept = null;
+        int count = 0;
+        foreach (var s in structs)
         {
-            var item = (Item)span[i];
-            Item? left = null;
-            if (item.Origin is { } origin)
-            {
-                // A typing run's origin is the struct before it.
-                left = previous is not null && previous.Clock + previous.Length - 1 == origin.Clock
-                    ? previous
-                    : ItemEndingAt(span, starts, i, origin.Clock);
-                if (left is null)
-                {
-                    return false;
-                }
-            }
-            // The general path links between left and right directly only when they are
-            // neighbours: the right origin must start the struct right of the origin (or head
-            // the list), or be absent at the list's end.
-            var right = left is not null ? left.Right : first;
-            if (item.RightOrigin is { } rightOrigin ? right is null || right.Clock != rightOrigin.Clock : right is not null)
-            {
-                return false;
-            }
-            item.Left = left;
-            item.Right = right;
-            item.Parent = root;
-            if (left is not null)
-            {
-                left.Right = item;
-            }
-            else
-            {
-                first = item;
-            }
-            if (right is not null)
-            {
-                right.Left = item;
-            }
+            var item = (Item)s;
             if (item.IsVisible)
             {
                 length += item.Length;
@@ -288,36 +303,9 @@ internal static class FullStateLoader
                     deleted.Add(new DeleteRange(item.Clock, item.Length));
                 }
             }
-            previous = item;
-        }
-        return true;
-    }
-
-    /// <summary>The struct before index <paramref name="before"/> whose last unit is <paramref name="clock"/>, or null.</summary>
-    private static Item? ItemEndingAt(Span<StructBase> span, int[] starts, int before, long clock)
-    {
-        int i = LastAtOrBefore(starts, 0, before, clock);
-        return i >= 0 && span[i].Clock + span[i].Length - 1 == clock ? (Item)span[i] : null;
-    }
-
-    /// <summary>
-    /// The clean-up's merge pass: every pair of neighbours in clock order that the merge rules
-    /// allow becomes one struct. Which pairs merge does not depend on the order they are tried
-    /// in (a merged struct keeps its left part's left side and its right part's right side), so
-    /// one forward sweep gives the pass's result. The survivors are moved to the front; returns
-    /// how many there are.
-    /// </summary>
-    private static int MergeNeighbours(List<StructBase> structs)
-    {
-        var span = CollectionsMarshal.AsSpan(structs);
-        var kept = (Item)span[0];
-        int count = 1;
-        for (int i = 1; i < span.Length; i++)
-        {
-            var item = (Item)span[i];
-            if (!kept.TryMergeWith(item))
+            if (kept is null || !kept.TryMergeWith(item))
             {
-                span[count++] = item;
+                structs[count++] = item;
                 kept = item;
             }
         }

@@ -41,7 +41,12 @@ internal static class UpdateDecoder
             long client = reader.ReadVarUint();
             long clock = reader.ReadVarUint();
             StructRun run = buffers?.RentRun(client) ?? new StructRun(client, new List<StructBase>(structCount));
-            var structs = run.Structs;
+            // Written through a span: a list's Add checks every store against the array's
+            // element type (StructBase is not sealed). Should decoding throw, the run is not
+            // in the result and its half-filled list is dropped.
+            var structList = run.Structs;
+            System.Runtime.InteropServices.CollectionsMarshal.SetCount(structList, structCount);
+            var structs = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(structList);
             for (int i = 0; i < structCount; i++)
             {
                 int at = reader.Position;
@@ -63,7 +68,7 @@ internal static class UpdateDecoder
                 {
                     ThrowHelper.Format($"clock range ends at {s.Clock + s.Length}, beyond the supported {MaxClock}", at);
                 }
-                structs.Add(s);
+                structs[i] = s;
                 clock += s.Length;
             }
             runs.Add(run);
