@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using CrdtCollab.Crdt.Internal.Lib0;
 using CrdtCollab.Crdt.Internal.Structs;
@@ -194,6 +195,8 @@ internal sealed class DeleteSet
     public static DeleteSet Read(ref Lib0Reader reader) => Read(ref reader, new DeleteSet());
 
     /// <summary>As above, into <paramref name="ds"/> (empty, see <see cref="DecodeBuffers"/>).</summary>
+    // Optimized from the first call: see "Cold loads" in ARCHITECTURE.md.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static DeleteSet Read(ref Lib0Reader reader, DeleteSet ds)
     {
         int clients = reader.ReadCount(2);

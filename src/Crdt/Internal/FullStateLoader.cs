@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Runtime.InteropServices;
 using CrdtCollab.Crdt.Internal.Content;
@@ -101,6 +102,8 @@ internal static class FullStateLoader
     /// split or a scan. Deleted content is marked deleted (as its integration would), clocks
     /// are copied to <paramref name="starts"/>.
     /// </summary>
+    // Optimized from the first call: see "Cold loads" in ARCHITECTURE.md.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool Link(Span<StructBase> structs, long client, YType root, int[] starts, out Item? first)
     {
         first = null;
@@ -178,6 +181,8 @@ internal static class FullStateLoader
         or ItemContent.RefAny or ItemContent.RefJson or ItemContent.RefBinary or ItemContent.RefEmbed;
 
     /// <summary>Marks the delete set's ranges deleted; they must cover whole structs of this client.</summary>
+    // Optimized from the first call: see "Cold loads" in ARCHITECTURE.md.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool MarkDeletions(Span<StructBase> span, int[] starts, long client, DeleteSet ds)
     {
         if (ds.IsEmpty)
@@ -276,6 +281,8 @@ internal static class FullStateLoader
     /// part's left side and its right part's right side), so one forward sweep gives the merge
     /// pass's result. The surviving structs are moved to the front; returns how many there are.
     /// </summary>
+    // Optimized from the first call: see "Cold loads" in ARCHITECTURE.md.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Settle(Span<StructBase> structs, bool gc, List<DeleteRange> deleted, out int length)
     {
         length = 0;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using CrdtCollab.Crdt.Internal.Content;
 using CrdtCollab.Crdt.Internal.Lib0;
 using CrdtCollab.Crdt.Internal.Structs;
@@ -31,6 +32,8 @@ internal static class UpdateDecoder
     public static List<StructRun> ReadRuns(ref Lib0Reader reader) => ReadRuns(ref reader, null);
 
     /// <summary>Reads the struct runs, into <paramref name="buffers"/>'s containers when given (see <see cref="DecodeBuffers"/>).</summary>
+    // Optimized from the first call: see "Cold loads" in ARCHITECTURE.md.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static List<StructRun> ReadRuns(ref Lib0Reader reader, DecodeBuffers? buffers)
     {
         int runCount = reader.ReadCount(3);
@@ -87,6 +90,8 @@ internal static class UpdateDecoder
         return (int)len;
     }
 
+    // Optimized from the first call: see "Cold loads" in ARCHITECTURE.md.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Item ReadItem(ref Lib0Reader reader, long client, long clock, byte info, int at, DecodeBuffers? buffers)
     {
         Id? origin = (info & 0x80) != 0 ? ReadId(ref reader) : null;
@@ -163,6 +168,8 @@ internal static class UpdateDecoder
         return new Id(client, clock);
     }
 
+    // Optimized from the first call: see "Cold loads" in ARCHITECTURE.md.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ItemContent ReadContent(ref Lib0Reader reader, int contentRef, int at)
     {
         switch (contentRef)

@@ -58,6 +58,8 @@ internal ref struct Lib0Reader
         return ReadVarUintSlow();
     }
 
+    // Optimized from the first call: see "Cold loads" in ARCHITECTURE.md.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private long ReadVarUintSlow()
     {
         int start = _pos;
@@ -182,6 +184,8 @@ internal ref struct Lib0Reader
     }
 
     /// <summary>Reads a UTF-8 varString with a fatal decoder (invalid UTF-8 is an error; a BOM is kept).</summary>
+    // Optimized from the first call: see "Cold loads" in ARCHITECTURE.md.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public string ReadVarString()
     {
         int start = _pos;
