@@ -46,6 +46,19 @@ internal sealed class StructList
     private int _hintChunk = -1;
     private int _hintSlot;
 
+    public StructList()
+    {
+        _chunks = [new Chunk()];
+        _chunkCount = 1;
+        _firstClocks = new long[1];
+    }
+
+    private StructList(int chunkCount)
+    {
+        _chunks = new Chunk[chunkCount];
+        _firstClocks = new long[chunkCount];
+    }
+
     public int Count => _count;
 
     public StructBase this[int index]
@@ -365,19 +378,6 @@ internal sealed class StructList
             }
         }
         throw new InvalidOperationException($"clock {clock} is not in the store");
-    }
-
-    public StructList()
-    {
-        _chunks = [new Chunk()];
-        _chunkCount = 1;
-        _firstClocks = new long[1];
-    }
-
-    private StructList(int chunkCount)
-    {
-        _chunks = new Chunk[chunkCount];
-        _firstClocks = new long[chunkCount];
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using CrdtCollab.Crdt.Internal.Content;
 using CrdtCollab.Crdt.Internal.Lib0;
 using CrdtCollab.Crdt.Internal.Structs;
@@ -48,8 +49,8 @@ internal static class UpdateDecoder
             // element type (StructBase is not sealed). Should decoding throw, the run is not
             // in the result and its half-filled list is dropped.
             var structList = run.Structs;
-            System.Runtime.InteropServices.CollectionsMarshal.SetCount(structList, structCount);
-            var structs = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(structList);
+            CollectionsMarshal.SetCount(structList, structCount);
+            var structs = CollectionsMarshal.AsSpan(structList);
             for (int i = 0; i < structCount; i++)
             {
                 int at = reader.Position;
