@@ -33,6 +33,20 @@ public sealed partial class YDoc
         var transaction = BeginTransaction(origin, local: false, out bool owned);
         try
         {
+            // A full state into an empty document loads in one go. The loader needs a
+            // transaction of its own (its clean-up skips passes on that basis); when it declines
+            // it may have changed the decoded structs, so they are decoded again.
+            if (owned && FullStateLoader.MayApply(Store, runs))
+            {
+                if (FullStateLoader.TryLoad(transaction, Store, runs[0], ds))
+                {
+                    return;
+                }
+                buffers.Release();
+                var again = new Lib0Reader(update);
+                runs = UpdateDecoder.ReadRuns(ref again, buffers);
+                ds = DeleteSet.Read(ref again, buffers.DeleteSet);
+            }
             ApplyDecoded(transaction, runs, ds, buffers);
         }
         finally

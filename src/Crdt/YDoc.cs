@@ -90,6 +90,9 @@ public sealed partial class YDoc : Protocols.ISyncDocument
         return type;
     }
 
+    /// <summary>The root named <paramref name="name"/>, or null (without creating it).</summary>
+    internal YType? TryGetRoot(string name) => _share.GetValueOrDefault(name);
+
     internal YType GetOrCreateRoot(string name)
     {
         if (!_share.TryGetValue(name, out var type))

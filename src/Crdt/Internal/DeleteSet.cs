@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using CrdtCollab.Crdt.Internal.Lib0;
 using CrdtCollab.Crdt.Internal.Structs;
@@ -42,15 +43,42 @@ internal sealed class DeleteSet
 
     public void Add(long client, long clock, long length)
     {
+        RangesOf(client).Add(new DeleteRange(clock, length));
+        _rangeCount++;
+    }
+
+    /// <summary>The client's range list, created (empty) when missing; callers count what they add.</summary>
+    private List<DeleteRange> RangesOf(long client)
+    {
+        DropKeptKeyUnless(client);
+        ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(Clients, client, out _);
+        return list ??= TakeSpareList();
+    }
+
+    /// <summary>Sets the ranges of a client that has none yet (sorted and merged, as <see cref="SortAndMerge"/> leaves them).</summary>
+    public void Put(long client, List<DeleteRange> ranges)
+    {
+        DropKeptKeyUnless(client);
+        ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(Clients, client, out _);
+        if (list is { Count: > 0 })
+        {
+            throw new InvalidOperationException("Put is for a client without ranges.");
+        }
+        if (list is not null)
+        {
+            (_spareLists ??= []).Add(list);
+        }
+        list = ranges;
+        _rangeCount += ranges.Count;
+    }
+
+    private void DropKeptKeyUnless(long client)
+    {
         if (_rangeCount == 0 && _clients is { Count: 1 } kept && !kept.ContainsKey(client))
         {
             // The kept key is another client's: drop it, so enumeration order is this set's.
             RemoveAllClients(kept);
         }
-        ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(Clients, client, out _);
-        list ??= TakeSpareList();
-        list.Add(new DeleteRange(clock, length));
-        _rangeCount++;
     }
 
     private List<DeleteRange> TakeSpareList()
@@ -232,6 +260,8 @@ internal sealed class DeleteSet
     public static DeleteSet Read(ref Lib0Reader reader) => Read(ref reader, new DeleteSet());
 
     /// <summary>As above, into <paramref name="ds"/> (empty, see <see cref="DecodeBuffers"/>).</summary>
+    // Optimized from the first call: see "Cold loads" in ARCHITECTURE.md.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static DeleteSet Read(ref Lib0Reader reader, DeleteSet ds)
     {
         int clients = reader.ReadCount(2);
@@ -239,6 +269,12 @@ internal sealed class DeleteSet
         {
             long client = reader.ReadVarUint();
             int count = reader.ReadCount(2);
+            if (count == 0)
+            {
+                continue;
+            }
+            var ranges = ds.RangesOf(client);
+            ranges.EnsureCapacity(ranges.Count + count);
             for (int k = 0; k < count; k++)
             {
                 int at = reader.Position;
@@ -248,8 +284,9 @@ internal sealed class DeleteSet
                 {
                     ThrowHelper.Format("delete range ends beyond 2^53-1", at);
                 }
-                ds.Add(client, clock, len);
+                ranges.Add(new DeleteRange(clock, len));
             }
+            ds._rangeCount += count;
         }
         return ds;
     }

@@ -102,6 +102,20 @@ internal sealed class StructStore
         list.Add(s);
     }
 
+    /// <summary>
+    /// Adds the whole list of a client this store does not have yet (a full state loaded in one
+    /// go, see <c>FullStateLoader</c>), as appending its structs one by one would.
+    /// </summary>
+    public void AddLoadedClient(long client, StructList list)
+    {
+        Clients.Add(client, list);
+        if (Transaction is { } transaction)
+        {
+            transaction.NoteAppend(client, 0);
+            transaction.StructsAppended = true;
+        }
+    }
+
     public StructBase Find(Id id)
     {
         var structs = GetClient(id.Client);

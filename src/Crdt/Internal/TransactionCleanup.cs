@@ -40,7 +40,9 @@ internal static class TransactionCleanup
         }
         finally
         {
-            if (!ds.IsEmpty)
+            // A full state loaded in one go is collected and merged already (see FullStateLoader).
+            bool loaded = transaction.State.LoadedInOneGo;
+            if (!ds.IsEmpty && !loaded)
             {
                 if (doc.Gc)
                 {
@@ -48,7 +50,7 @@ internal static class TransactionCleanup
                 }
                 MergeDeleteSet(ds, store);
             }
-            if (transaction.StructsAppended)
+            if (transaction.StructsAppended && !loaded)
             {
                 MergeNewStructs(changedClients, store);
             }

@@ -27,6 +27,13 @@ internal sealed class TransactionState
 
     public bool StructsAppended;
 
+    /// <summary>
+    /// Set when a full state was loaded in one go (<c>FullStateLoader</c>), alone in its
+    /// transaction: the loader has collected the deleted content and merged every pair of
+    /// neighbours already, so the clean-up skips its collection and merge passes.
+    /// </summary>
+    public bool LoadedInOneGo;
+
     /// <summary>Clients that grew, with their state before, fixed when the clean-up starts.</summary>
     public List<KeyValuePair<long, long>>? ChangedClientsAtEnd;
 
@@ -48,6 +55,7 @@ internal sealed class TransactionState
         FirstBefore = 0;
         MoreBefore?.Clear();
         StructsAppended = false;
+        LoadedInOneGo = false;
         ChangedClientsAtEnd = null;
     }
 }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using CrdtCollab.Crdt.Internal.Content;
 using CrdtCollab.Crdt.Internal.Lib0;
 using CrdtCollab.Crdt.Internal.Structs;
@@ -31,6 +33,8 @@ internal static class UpdateDecoder
     public static List<StructRun> ReadRuns(ref Lib0Reader reader) => ReadRuns(ref reader, null);
 
     /// <summary>Reads the struct runs, into <paramref name="buffers"/>'s containers when given (see <see cref="DecodeBuffers"/>).</summary>
+    // Optimized from the first call: see "Cold loads" in ARCHITECTURE.md.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static List<StructRun> ReadRuns(ref Lib0Reader reader, DecodeBuffers? buffers)
     {
         int runCount = reader.ReadCount(3);
@@ -41,7 +45,12 @@ internal static class UpdateDecoder
             long client = reader.ReadVarUint();
             long clock = reader.ReadVarUint();
             StructRun run = buffers?.RentRun(client) ?? new StructRun(client, new List<StructBase>(structCount));
-            var structs = run.Structs;
+            // Written through a span: a list's Add checks every store against the array's
+            // element type (StructBase is not sealed). Should decoding throw, the run is not
+            // in the result and its half-filled list is dropped.
+            var structList = run.Structs;
+            CollectionsMarshal.SetCount(structList, structCount);
+            var structs = CollectionsMarshal.AsSpan(structList);
             for (int i = 0; i < structCount; i++)
             {
                 int at = reader.Position;
@@ -63,7 +72,7 @@ internal static class UpdateDecoder
                 {
                     ThrowHelper.Format($"clock range ends at {s.Clock + s.Length}, beyond the supported {MaxClock}", at);
                 }
-                structs.Add(s);
+                structs[i] = s;
                 clock += s.Length;
             }
             runs.Add(run);
@@ -82,6 +91,8 @@ internal static class UpdateDecoder
         return (int)len;
     }
 
+    // Optimized from the first call: see "Cold loads" in ARCHITECTURE.md.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Item ReadItem(ref Lib0Reader reader, long client, long clock, byte info, int at, DecodeBuffers? buffers)
     {
         Id? origin = (info & 0x80) != 0 ? ReadId(ref reader) : null;
@@ -158,6 +169,8 @@ internal static class UpdateDecoder
         return new Id(client, clock);
     }
 
+    // Optimized from the first call: see "Cold loads" in ARCHITECTURE.md.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ItemContent ReadContent(ref Lib0Reader reader, int contentRef, int at)
     {
         switch (contentRef)

@@ -119,7 +119,7 @@ public sealed class ApplyFastPathTests
     }
 
     /// <summary>The same V1 update with one more run: zero structs of a client no session uses.</summary>
-    private static byte[] WithEmptyRun(byte[] update)
+    internal static byte[] WithEmptyRun(byte[] update)
     {
         int pos = 0;
         long runs = ReadVarUint(update, ref pos);

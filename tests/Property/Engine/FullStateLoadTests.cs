@@ -30,8 +30,13 @@ public sealed class FullStateLoadTests
             {
                 var replica = run.Docs[r];
                 var loaded = SessionRunner.NewDoc(c.Session.Gc, 999_999_002);
-                loaded.ApplyUpdate(replica.EncodeStateAsUpdate(), SessionRunner.NetOrigin);
+                var state = replica.EncodeStateAsUpdate();
+                loaded.ApplyUpdate(state, SessionRunner.NetOrigin);
                 Check2.Same(DocState.Of(replica), DocState.Of(loaded), $"replica {r} loaded from its full state");
+                // A replica that only typed into one text loads in one go (FullStateLoader).
+                var general = SessionRunner.NewDoc(c.Session.Gc, 999_999_002);
+                general.ApplyUpdate(ApplyFastPathTests.WithEmptyRun(state), SessionRunner.NetOrigin);
+                Check2.Same(DocState.Of(general), DocState.Of(loaded), $"replica {r} loaded vs the general path");
                 // The replay runs its own formatting clean-ups (remote transactions into a text
                 // with formatting), which the replicas never see: content only.
                 Check2.Same(DocState.Of(replayed), DocState.Of(loaded), $"replica {r} loaded vs the session replayed", bytes: false, delta: false);

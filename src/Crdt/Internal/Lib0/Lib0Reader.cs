@@ -58,11 +58,31 @@ internal ref struct Lib0Reader
         return ReadVarUintSlow();
     }
 
+    // Optimized from the first call: see "Cold loads" in ARCHITECTURE.md.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private long ReadVarUintSlow()
     {
         int start = _pos;
         int pos = start;
         var data = _data;
+        // Two and three bytes (up to 2^21: the clocks of origins in a long document) without
+        // the general loop's per-byte range checks.
+        if ((uint)(pos + 2) < (uint)data.Length && data[pos] >= 0x80)
+        {
+            uint b0 = data[pos] & 0x7Fu;
+            uint b1 = data[pos + 1];
+            if (b1 < 0x80)
+            {
+                _pos = pos + 2;
+                return b0 | (b1 << 7);
+            }
+            uint b2 = data[pos + 2];
+            if (b2 < 0x80)
+            {
+                _pos = pos + 3;
+                return b0 | ((b1 & 0x7Fu) << 7) | (b2 << 14);
+            }
+        }
         long value = 0;
         int shift = 0;
         while (true)
@@ -164,6 +184,8 @@ internal ref struct Lib0Reader
     }
 
     /// <summary>Reads a UTF-8 varString with a fatal decoder (invalid UTF-8 is an error; a BOM is kept).</summary>
+    // Optimized from the first call: see "Cold loads" in ARCHITECTURE.md.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public string ReadVarString()
     {
         int start = _pos;
