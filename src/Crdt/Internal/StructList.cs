@@ -29,7 +29,8 @@ internal sealed class StructList
 
         // Items[i].Clock, side by side: clock look-ups binary-search this array instead of
         // dereferencing a struct object (a likely cache miss) at every probe. A struct's clock
-        // never changes once it is in a list (splits add a new struct, merges only grow lengths).
+        // changes only when an edge delete moves a run boundary, which calls ClockChanged
+        // (splits add a new struct, merges only grow lengths).
         public readonly long[] Clocks = new long[ChunkCapacity];
         public int Count;
     }
@@ -90,6 +91,18 @@ internal sealed class StructList
             {
                 _firstClocks[ci] = value.Clock;
             }
+        }
+    }
+
+    /// <summary>Re-reads the clock of the struct at <paramref name="index"/> after it moved (it stays between its neighbours).</summary>
+    public void ClockChanged(int index)
+    {
+        int ci = Locate(index, out int start);
+        long clock = _chunks[ci].Items[index - start].Value.Clock;
+        _chunks[ci].Clocks[index - start] = clock;
+        if (index == start)
+        {
+            _firstClocks[ci] = clock;
         }
     }
 

@@ -91,6 +91,11 @@ internal static class ListOps
         }
         var store = transaction.Doc.Store;
         var n = parent.FindItemAt(index, out int start);
+        if (length == 1 && n.Content is ContentString && TryEdgeDelete(transaction, parent, n, index - start) is { } holder)
+        {
+            parent.SetMarker(holder, index);
+            return;
+        }
         if (index > start)
         {
             n = (Item)store.GetItemCleanStart(transaction, new Id(n.Client, n.Clock + (index - start)));
@@ -114,5 +119,15 @@ internal static class ListOps
             n = n.Right;
         }
         parent.SetMarker(first, index);
+    }
+
+    /// <summary>One unit at either edge of a text run, deleted in place when Yjs would merge it into a deleted neighbour (see <see cref="EdgeDelete"/>).</summary>
+    private static Item? TryEdgeDelete(YTransaction transaction, YType parent, Item run, int offset)
+    {
+        if (offset == run.Length - 1)
+        {
+            return EdgeDelete.TryLast(transaction, parent, run);
+        }
+        return offset == 0 && EdgeDelete.TryFirst(transaction, parent, run) ? run : null;
     }
 }

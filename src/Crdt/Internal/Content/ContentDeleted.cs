@@ -21,6 +21,8 @@ internal sealed class ContentDeleted(int length) : ItemContent
         return right;
     }
 
+    public void Grow(int units) => _length += units;
+
     public override bool TryMerge(ItemContent right)
     {
         _length += ((ContentDeleted)right)._length;

@@ -99,6 +99,30 @@ internal sealed class ContentString : ItemContent
         _ownsBuffer = other._ownsBuffer;
     }
 
+    /// <summary>Drops the last unit, unless that would cut a surrogate pair (a split there rewrites both halves).</summary>
+    public bool TryDropLast()
+    {
+        if (_length < 2 || char.IsHighSurrogate(Span[_length - 2]))
+        {
+            return false;
+        }
+        // The unit past the window stays in an owned buffer: the next append overwrites it.
+        _length--;
+        return true;
+    }
+
+    /// <summary>Drops the first unit, unless that would cut a surrogate pair (a split there rewrites both halves).</summary>
+    public bool TryDropFirst()
+    {
+        if (_length < 2 || char.IsHighSurrogate(Span[0]))
+        {
+            return false;
+        }
+        _start++;
+        _length--;
+        return true;
+    }
+
     public override bool TryMerge(ItemContent right) => Append(((ContentString)right).Span);
 
     /// <summary>Appends text in place (amortised O(1) per unit).</summary>

@@ -67,6 +67,11 @@ internal sealed class Item : StructBase
         }
     }
 
+    public bool OriginIs(long client, long clock) => _originClient == client && _originClock == clock;
+
+    public bool SameRightOrigin(Item other) =>
+        _rightOriginClient == other._rightOriginClient && (_rightOriginClient < 0 || _rightOriginClock == other._rightOriginClock);
+
     public Item? Left;
     public Item? Right;
 
