@@ -89,10 +89,26 @@ internal static class ListOps
         {
             return;
         }
+        parent.KeepMarkers();
+        bool done = false;
+        try
+        {
+            DeleteVisible(transaction, parent, index, length);
+            done = true;
+        }
+        finally
+        {
+            parent.ReleaseMarkers(accounted: done);
+        }
+    }
+
+    private static void DeleteVisible(YTransaction transaction, YType parent, int index, int length)
+    {
         var store = transaction.Doc.Store;
         var n = parent.FindItemAt(index, out int start);
         if (length == 1 && n.Content is ContentString && TryEdgeDelete(transaction, parent, n, index - start) is { } holder)
         {
+            parent.ShiftMarkersForDelete(index, 1);
             parent.SetMarker(holder, index);
             return;
         }
@@ -118,6 +134,7 @@ internal static class ListOps
             }
             n = n.Right;
         }
+        parent.ShiftMarkersForDelete(index, length);
         parent.SetMarker(first, index);
     }
 

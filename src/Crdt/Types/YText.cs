@@ -280,6 +280,27 @@ public partial class YText : YType
     private void InsertPlain(YTransaction transaction, int index, string text)
     {
         CheckRange(index, 0, LengthInternal);
+        if (ItemInternal is { Deleted: true })
+        {
+            // Content inserted into a deleted type is deleted at once: no marker shifts.
+            InsertPlainAt(transaction, index, text);
+            return;
+        }
+        KeepMarkers();
+        bool done = false;
+        try
+        {
+            InsertPlainAt(transaction, index, text);
+            done = true;
+        }
+        finally
+        {
+            ReleaseMarkers(accounted: done);
+        }
+    }
+
+    private void InsertPlainAt(YTransaction transaction, int index, string text)
+    {
         Item? left = null;
         Item? right = Start;
         if (index > 0)
@@ -300,10 +321,12 @@ public partial class YText : YType
         if (left is not null && TryExtendInPlace(transaction, left, right, text))
         {
             // The grown item still starts where it did: it ended at index − 1 before.
+            ShiftMarkersForInsert(index, text.Length);
             SetMarker(left, index + text.Length - left.Length);
             return;
         }
         var item = ListOps.NewItem(transaction, transaction.Doc, this, left, right, null, new ContentString(text));
+        ShiftMarkersForInsert(index, text.Length);
         SetMarker(item, index);
     }
 

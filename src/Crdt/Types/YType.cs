@@ -20,10 +20,28 @@ public abstract class YType
     /// <summary>The last transaction that recorded this type as changed (dedupes the list cheaply).</summary>
     internal YTransaction? LastChangedBy;
 
-    // One cached (item, index) position: local edits are usually near the previous one, so
-    // walking from here is short. Any change we do not account for drops it.
-    private Item? _markerItem;
-    private int _markerIndex;
+    // Cached (item, index) positions, like Yjs's search markers: a look-up walks the list from the
+    // nearest one. Local edits are usually near the previous one; the others keep the places an
+    // editor jumps back to, so a jump does not walk half the document. Local plain inserts and
+    // deletes shift them (see KeepMarkers); any change we do not account for drops them all.
+    private struct Marker
+    {
+        public Item Item;
+        public int Index;
+        public long LastUse;
+    }
+
+    private const int MaxMarkers = 4;
+
+    // A walk longer than this many items leaves a new marker at its end instead of moving the
+    // one it started from.
+    private const int NewMarkerAfterSteps = 32;
+
+    private Marker[]? _markers;
+    private int _markerCount;
+    private int _currentMarker = -1;
+    private long _markerUses;
+    private bool _markersKeptByCaller;
 
     /// <summary>The document this type belongs to, or null while preliminary.</summary>
     public YDoc? Doc => DocInternal;
@@ -85,22 +103,109 @@ public abstract class YType
     internal YDoc RequireDoc() =>
         DocInternal ?? throw new InvalidOperationException("This type is not part of a document yet: insert it into a document before editing it.");
 
-    internal void InvalidateMarker() => _markerItem = null;
+    /// <summary>Drops every marker, unless a local edit that shifts them itself is running (<see cref="KeepMarkers"/>).</summary>
+    internal void InvalidateMarker()
+    {
+        if (!_markersKeptByCaller)
+        {
+            _markerCount = 0;
+            _currentMarker = -1;
+        }
+    }
 
+    /// <summary>
+    /// Starts a local edit that accounts for its own effect on the markers: until
+    /// <see cref="ReleaseMarkers"/>, integrating and deleting items of this type keep them. The
+    /// caller then shifts them (<see cref="ShiftMarkersForInsert"/>, <see cref="ShiftMarkersForDelete"/>)
+    /// or, if the edit failed half-way, drops them.
+    /// </summary>
+    internal void KeepMarkers() => _markersKeptByCaller = true;
+
+    internal void ReleaseMarkers(bool accounted)
+    {
+        _markersKeptByCaller = false;
+        if (!accounted)
+        {
+            InvalidateMarker();
+        }
+    }
+
+    /// <summary>
+    /// After <paramref name="length"/> visible units were inserted at <paramref name="index"/> of a
+    /// text (after the tombstones there): visible items from there on moved; a tombstone at
+    /// <paramref name="index"/> stayed before the new content.
+    /// </summary>
+    internal void ShiftMarkersForInsert(int index, int length)
+    {
+        var markers = _markers;
+        for (int i = 0; i < _markerCount; i++)
+        {
+            ref var m = ref markers![i];
+            if (m.Index > index || (m.Index == index && m.Item.IsVisible))
+            {
+                m.Index += length;
+            }
+        }
+    }
+
+    /// <summary>After the visible units [index, index + length) were deleted.</summary>
+    internal void ShiftMarkersForDelete(int index, int length)
+    {
+        var markers = _markers;
+        for (int i = 0; i < _markerCount; i++)
+        {
+            ref var m = ref markers![i];
+            if (m.Index > index)
+            {
+                m.Index -= Math.Min(length, m.Index - index);
+            }
+        }
+    }
+
+    /// <summary>Records that <paramref name="item"/> starts at visible index <paramref name="index"/>, in the marker used last.</summary>
     internal void SetMarker(Item? item, int index)
     {
-        _markerItem = item;
-        _markerIndex = index;
+        if (item is null)
+        {
+            return;
+        }
+        int slot = _currentMarker >= 0 ? _currentMarker : NewMarkerSlot();
+        _markers![slot] = new Marker { Item = item, Index = index, LastUse = ++_markerUses };
+        _currentMarker = slot;
+    }
+
+    /// <summary>A free marker slot, or the least recently used one.</summary>
+    private int NewMarkerSlot()
+    {
+        _markers ??= new Marker[MaxMarkers];
+        if (_markerCount < MaxMarkers)
+        {
+            return _markerCount++;
+        }
+        int oldest = 0;
+        for (int i = 1; i < MaxMarkers; i++)
+        {
+            if (_markers[i].LastUse < _markers[oldest].LastUse)
+            {
+                oldest = i;
+            }
+        }
+        return oldest;
     }
 
     internal void OnItemMerged(Item left, Item right)
     {
-        if (ReferenceEquals(_markerItem, right))
+        var markers = _markers;
+        for (int i = 0; i < _markerCount; i++)
         {
-            _markerItem = left;
-            if (left.IsVisible)
+            ref var m = ref markers![i];
+            if (ReferenceEquals(m.Item, right))
             {
-                _markerIndex -= left.Length;
+                m.Item = left;
+                if (left.IsVisible)
+                {
+                    m.Index -= left.Length;
+                }
             }
         }
     }
@@ -111,16 +216,41 @@ public abstract class YType
     /// </summary>
     internal Item FindItemAt(int index, out int itemStart)
     {
+        if (_currentMarker >= 0)
+        {
+            // Typing and backspacing stay in the item found last: no search, no marker update.
+            ref var last = ref _markers![_currentMarker];
+            if (index >= last.Index && last.Item.IsVisible && index < last.Index + last.Item.Length && last.Item.Parent == this)
+            {
+                itemStart = last.Index;
+                return last.Item;
+            }
+        }
+        // Start from the nearest marker, or from the start when that is nearer.
+        int from = -1;
+        int distance = index;
+        var markers = _markers;
+        for (int i = 0; i < _markerCount; i++)
+        {
+            int d = Math.Abs(markers![i].Index - index);
+            if (d < distance)
+            {
+                distance = d;
+                from = i;
+            }
+        }
         Item? n;
         int pos;
-        if (_markerItem is { } marker && (marker.Parent == this))
+        int steps = 0;
+        if (from >= 0 && markers![from].Item.Parent == this)
         {
-            n = marker;
-            pos = _markerIndex;
+            n = markers[from].Item;
+            pos = markers[from].Index;
             // Walk back until we are at or before the target.
             while (pos > index && n.Left is { } left)
             {
                 n = left;
+                steps++;
                 if (n.IsVisible)
                 {
                     pos -= n.Length;
@@ -139,13 +269,15 @@ public abstract class YType
                 if (index < pos + n.Length)
                 {
                     itemStart = pos;
-                    _markerItem = n;
-                    _markerIndex = pos;
+                    _currentMarker = from >= 0 && steps <= NewMarkerAfterSteps ? from : NewMarkerSlot();
+                    markers = _markers!;
+                    markers[_currentMarker] = new Marker { Item = n, Index = pos, LastUse = ++_markerUses };
                     return n;
                 }
                 pos += n.Length;
             }
             n = n.Right;
+            steps++;
         }
         throw new ArgumentOutOfRangeException(nameof(index), index, $"index is beyond the length {LengthInternal}");
     }

@@ -4,8 +4,9 @@ using Xunit;
 namespace CrdtCollab.Property.Tests.Engine;
 
 /// <summary>
-/// Text positions are found by walking from a cached marker (<c>YType.FindItemAt</c>), which
-/// local edits move and any other change drops. Editing that jumps between a few places, with
+/// Text positions are found by walking from the nearest of a few cached markers
+/// (<c>YType.FindItemAt</c>), which local plain inserts and deletes shift and any other change
+/// drops (a no-op shift, or a shift of the tombstone at an insert position, fails these tests). Editing that jumps between a few places, with
 /// runs of typing, backspacing, deletions spanning tombstones, edits grouped in transactions,
 /// and remote edits interleaved, must give exactly the text a plain string model gives, and the
 /// same text a second replica gets from the updates.
