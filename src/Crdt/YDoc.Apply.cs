@@ -1,6 +1,8 @@
 using CrdtCollab.Crdt.Internal;
 using CrdtCollab.Crdt.Internal.Lib0;
+using CrdtCollab.Crdt.Internal.Content;
 using CrdtCollab.Crdt.Internal.Structs;
+using CrdtCollab.Crdt.Types;
 
 namespace CrdtCollab.Crdt;
 
@@ -125,6 +127,28 @@ public sealed partial class YDoc
         }
     }
 
+    /// <summary>
+    /// A peer's backspace or forward delete beside a run deleted earlier, in place as for local
+    /// edits (<see cref="EdgeDelete"/>). Only in text without formatting: the formatting clean-up
+    /// of a remote transaction looks at the deleted items before Yjs merges them.
+    /// </summary>
+    private static bool TryEdgeDelete(YTransaction transaction, YText text, Item item, long clock)
+    {
+        if (item.Deleted)
+        {
+            return false;
+        }
+        bool done = clock == item.Clock + item.Length - 1
+            ? EdgeDelete.TryLast(transaction, text, item) is not null
+            : clock == item.Clock && EdgeDelete.TryFirst(transaction, text, item);
+        if (done)
+        {
+            // Remote edits do not shift the cached positions.
+            text.InvalidateMarker();
+        }
+        return done;
+    }
+
     private static DeleteSet? MergeDeleteSets(DeleteSet? a, DeleteSet? b)
     {
         if (a is null || b is null)
@@ -162,6 +186,11 @@ public sealed partial class YDoc
                     }
                     int index = structs!.FindIndex(clock);
                     var s = structs![index];
+                    if (end - clock == 1 && s is Item { Content: ContentString, Parent: YText { HasFormatting: false } text } item
+                        && TryEdgeDelete(transaction, text, item, clock))
+                    {
+                        continue;
+                    }
                     if (!s.Deleted && s.Clock < clock)
                     {
                         structs.Insert(index + 1, ItemOps.Split(transaction, (Item)s, (int)(clock - s.Clock)));

@@ -11,7 +11,7 @@ namespace CrdtCollab.Property.Tests.Differential;
 /// <summary>
 /// A typist at a cursor — typing, backspace runs, forward-delete runs, jumps — on a C# doc and on
 /// a yjs twin with the same client id: every transaction's update and the final state must be
-/// byte-identical. Aimed at the in-place edge deletes (src/Crdt/Internal/EdgeDelete.cs), which
+/// byte-identical, and so must a C# and a yjs replica that receive those updates. Aimed at the in-place edge deletes (src/Crdt/Internal/EdgeDelete.cs), which
 /// replace yjs's split-then-merge only when the result is certain to be the same: the random
 /// sessions hit their conditions (a one-unit delete beside a run deleted earlier) too rarely.
 /// CRDT_TYPIST_SESSIONS (default 40) and CRDT_TYPIST_SEED (default random, printed; fixed in CI).
@@ -45,9 +45,15 @@ public sealed class TypistParityTests(YjsOracleFixture fixture, ITestOutputHelpe
         var oracle = fixture.Oracle;
         string twin = $"typist-{seed}";
         oracle.NewDoc(twin, client, gc, Roots);
+        // A second replica on each side receives the typist's updates: a peer's keystrokes take
+        // the same in-place paths on receipt.
+        string receiver = $"typist-{seed}-rx";
+        oracle.NewDoc(receiver, client ^ 1, gc, Roots);
         try
         {
             var doc = new YDoc(new YDocOptions { ClientId = client, Gc = gc });
+            var peer = new YDoc(new YDocOptions { ClientId = client ^ 1, Gc = gc });
+            peer.GetText("text");
             var text = doc.GetText("text");
             var emitted = new List<byte[]>();
             doc.UpdateV1 += (_, e) => emitted.Add(e.Update);
@@ -81,17 +87,29 @@ public sealed class TypistParityTests(YjsOracleFixture fixture, ITestOutputHelpe
                 });
                 var theirs = oracle.Transact(twin, ops).Where(u => u.Local).Select(u => Check2.Hex(u.Update)).ToList();
                 var ours = emitted.Select(Check2.Hex).ToList();
-                emitted.Clear();
                 if (!ours.SequenceEqual(theirs))
                 {
                     Assert.Fail($"seed {seed} (gc {gc}, client {client}), step {step}: updates differ\n  C#:  {string.Join(" ", ours)}\n  yjs: {string.Join(" ", theirs)}\nops so far:\n{log}");
                 }
+                foreach (var update in emitted)
+                {
+                    peer.ApplyUpdate(update);
+                    oracle.Apply(receiver, update);
+                }
+                emitted.Clear();
+                if (step % 50 == 49 && Check2.Hex(oracle.State(receiver)) != Check2.Hex(peer.EncodeStateAsUpdate()))
+                {
+                    Assert.Fail($"seed {seed} (gc {gc}, client {client}), step {step}: receiving replicas differ\nops so far:\n{log}");
+                }
             }
             Assert.Equal(Check2.Hex(oracle.State(twin)), Check2.Hex(doc.EncodeStateAsUpdate()));
+            Assert.Equal(Check2.Hex(oracle.State(receiver)), Check2.Hex(peer.EncodeStateAsUpdate()));
+            Assert.Equal(doc.GetText("text").ToString(), peer.GetText("text").ToString());
         }
         finally
         {
             oracle.Drop(twin);
+            oracle.Drop(receiver);
         }
     }
 
