@@ -1,6 +1,5 @@
 using CrdtCollab.Crdt.Internal;
 using CrdtCollab.Crdt.Internal.Lib0;
-using CrdtCollab.Crdt.Internal.Content;
 using CrdtCollab.Crdt.Internal.Structs;
 using CrdtCollab.Crdt.Types;
 
@@ -127,28 +126,6 @@ public sealed partial class YDoc
         }
     }
 
-    /// <summary>
-    /// A peer's backspace or forward delete beside a run deleted earlier, in place as for local
-    /// edits (<see cref="EdgeDelete"/>). Only in text without formatting: the formatting clean-up
-    /// of a remote transaction looks at the deleted items before Yjs merges them.
-    /// </summary>
-    private static bool TryEdgeDelete(YTransaction transaction, YText text, Item item, long clock)
-    {
-        if (item.Deleted)
-        {
-            return false;
-        }
-        bool done = clock == item.Clock + item.Length - 1
-            ? EdgeDelete.TryLast(transaction, text, item) is not null
-            : clock == item.Clock && EdgeDelete.TryFirst(transaction, text, item);
-        if (done)
-        {
-            // Remote edits do not shift the cached positions.
-            text.InvalidateMarker();
-        }
-        return done;
-    }
-
     private static DeleteSet? MergeDeleteSets(DeleteSet? a, DeleteSet? b)
     {
         if (a is null || b is null)
@@ -186,9 +163,14 @@ public sealed partial class YDoc
                     }
                     int index = structs!.FindIndex(clock);
                     var s = structs![index];
-                    if (end - clock == 1 && s is Item { Content: ContentString, Parent: YText { HasFormatting: false } text } item
-                        && TryEdgeDelete(transaction, text, item, clock))
+                    if (end - clock == 1 && s is Item { Parent: YText { HasFormatting: false } text } item
+                        && EdgeDelete.TryAt(transaction, text, item, (int)(clock - item.Clock)) is not null)
                     {
+                        // A peer's backspace beside a run deleted earlier, in place as for local
+                        // edits. Only in text without formatting: the formatting clean-up of a
+                        // remote transaction looks at the deleted items before Yjs merges them.
+                        // Remote edits do not shift the cached positions.
+                        text.InvalidateMarker();
                         continue;
                     }
                     if (!s.Deleted && s.Clock < clock)

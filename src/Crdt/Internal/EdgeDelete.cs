@@ -23,10 +23,28 @@ namespace CrdtCollab.Crdt.Internal;
 /// </summary>
 internal static class EdgeDelete
 {
-    /// <summary>Deletes the last unit of <paramref name="run"/> into the deleted run on its right; returns the item now holding that unit.</summary>
-    public static Item? TryLast(YTransaction transaction, YType parent, Item run)
+    /// <summary>
+    /// Deletes the unit at <paramref name="offset"/> of the visible text run <paramref name="run"/>
+    /// in place when it is the run's last or first unit and Yjs would merge it into the deleted
+    /// neighbour on that side; returns the item now holding the unit, or null (nothing changed).
+    /// </summary>
+    public static Item? TryAt(YTransaction transaction, YType parent, Item run, int offset)
     {
-        if (run.Right is not { } deleted || !CanJoin(transaction, run, deleted)
+        if (run.Deleted || run.Content is not ContentString)
+        {
+            return null;
+        }
+        if (offset == run.Length - 1)
+        {
+            return TryLast(transaction, parent, run);
+        }
+        return offset == 0 && TryFirst(transaction, parent, run) ? run : null;
+    }
+
+    /// <summary>Deletes the last unit of <paramref name="run"/> into the deleted run on its right; returns the item now holding that unit.</summary>
+    private static Item? TryLast(YTransaction transaction, YType parent, Item run)
+    {
+        if (run.Right is not { } deleted || !CanJoin(transaction, live: run, dead: deleted, run, deleted)
             || !deleted.OriginIs(run.Client, run.Clock + run.Length - 1)
             || !((ContentString)run.Content).TryDropLast())
         {
@@ -46,9 +64,9 @@ internal static class EdgeDelete
     }
 
     /// <summary>Deletes the first unit of <paramref name="run"/> into the deleted run on its left.</summary>
-    public static bool TryFirst(YTransaction transaction, YType parent, Item run)
+    private static bool TryFirst(YTransaction transaction, YType parent, Item run)
     {
-        if (run.Left is not { } deleted || !CanJoin(transaction, deleted, run)
+        if (run.Left is not { } deleted || !CanJoin(transaction, live: run, dead: deleted, deleted, run)
             || !run.OriginIs(run.Client, deleted.Clock + deleted.Length - 1)
             || !((ContentString)run.Content).TryDropFirst())
         {
@@ -69,20 +87,16 @@ internal static class EdgeDelete
     }
 
     /// <summary>
-    /// The checks both directions share: <paramref name="left"/> and <paramref name="right"/> are
-    /// neighbours in list and clock order with equal right origins, one visible text, one deleted
-    /// and collected, neither kept.
+    /// The checks both directions share: <paramref name="left"/> and <paramref name="right"/> (the
+    /// same two items as <paramref name="live"/> and <paramref name="dead"/>, in list order) are
+    /// neighbours in list and clock order with equal right origins; the live one is visible text,
+    /// the dead one deleted and collected; neither is kept.
     /// </summary>
-    private static bool CanJoin(YTransaction transaction, Item left, Item right)
-    {
-        if (!transaction.Doc.Gc || left.Client != right.Client || left.Clock + left.Length != right.Clock
-            || left.Keep || right.Keep || left.ParentSub is not null || !left.SameRightOrigin(right))
-        {
-            return false;
-        }
-        var (live, dead) = left.Deleted ? (right, left) : (left, right);
-        return !live.Deleted && live.Content is ContentString && dead.Content is ContentDeleted && dead.Deleted && !dead.Collected;
-    }
+    private static bool CanJoin(YTransaction transaction, Item live, Item dead, Item left, Item right) =>
+        transaction.Doc.Gc && left.Client == right.Client && left.Clock + left.Length == right.Clock
+        && !left.Keep && !right.Keep && left.ParentSub is null && left.SameRightOrigin(right)
+        && !live.Deleted && live.Content is ContentString
+        && dead.Deleted && dead.Content is ContentDeleted && !dead.Collected;
 
     /// <summary>What <see cref="Item.Delete"/> records for one deleted visible unit.</summary>
     private static void Record(YTransaction transaction, YType parent, long client, long clock)

@@ -106,7 +106,7 @@ internal static class ListOps
     {
         var store = transaction.Doc.Store;
         var n = parent.FindItemAt(index, out int start);
-        if (length == 1 && n.Content is ContentString && TryEdgeDelete(transaction, parent, n, index - start) is { } holder)
+        if (length == 1 && EdgeDelete.TryAt(transaction, parent, n, index - start) is { } holder)
         {
             parent.ShiftMarkersForDelete(index, 1);
             parent.SetMarker(holder, index);
@@ -136,15 +136,5 @@ internal static class ListOps
         }
         parent.ShiftMarkersForDelete(index, length);
         parent.SetMarker(first, index);
-    }
-
-    /// <summary>One unit at either edge of a text run, deleted in place when Yjs would merge it into a deleted neighbour (see <see cref="EdgeDelete"/>).</summary>
-    private static Item? TryEdgeDelete(YTransaction transaction, YType parent, Item run, int offset)
-    {
-        if (offset == run.Length - 1)
-        {
-            return EdgeDelete.TryLast(transaction, parent, run);
-        }
-        return offset == 0 && EdgeDelete.TryFirst(transaction, parent, run) ? run : null;
     }
 }
