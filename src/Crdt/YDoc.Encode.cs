@@ -43,4 +43,11 @@ public sealed partial class YDoc
 
     /// <summary>The state vector as a dictionary.</summary>
     public IReadOnlyDictionary<long, long> GetStateVector() => Store.GetStateVector();
+
+    /// <summary>
+    /// True while the document holds structs or deletions whose dependencies have not arrived
+    /// (Yjs's <c>store.pendingStructs</c> / <c>pendingDs</c>). A server uses it to tell an update
+    /// that changed nothing visible but must still be kept from one that added nothing at all.
+    /// </summary>
+    public bool HasPendingUpdates => Store.Pending is not null || Store.PendingDeletes is not null;
 }

@@ -1,4 +1,4 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
-app.Run();
+// The sync server. With no configuration it starts its own PostgreSQL (see README) and serves
+// the demo at http://127.0.0.1:5000.
+var app = await CrdtCollab.Host.SyncServerApp.BuildAsync(args);
+await app.RunAsync();

@@ -1,0 +1,61 @@
+using System.Threading.Channels;
+using CrdtCollab.Host.Broadcast;
+using CrdtCollab.Host.LiveDocuments;
+using Microsoft.AspNetCore.SignalR;
+
+namespace CrdtCollab.Host.Endpoints.Hub;
+
+/// <summary>
+/// One joined document of one hub connection. Sends go through a bounded queue and one loop, so
+/// they reach the client in the document's order and never block a broadcast; a connection that
+/// falls too far behind is aborted (its client reconnects and resyncs).
+/// </summary>
+internal sealed class HubSubscriber : IDocumentSubscriber
+{
+    private readonly Channel<OutgoingMessage> _outgoing;
+    private readonly IHubContext<SyncHub> _hub;
+    private readonly string _connectionId;
+    private readonly Action _abort;
+
+    public HubSubscriber(IHubContext<SyncHub> hub, string connectionId, Action abort, int maxQueued)
+    {
+        _hub = hub;
+        _connectionId = connectionId;
+        _abort = abort;
+        _outgoing = Channel.CreateBounded<OutgoingMessage>(new BoundedChannelOptions(maxQueued) { SingleReader = true });
+        _ = Task.Run(SendLoopAsync);
+    }
+
+    public LiveDocument Document { get; set; } = null!;
+
+    public HashSet<long> AwarenessClients { get; } = [];
+
+    public void Deliver(OutgoingMessage message)
+    {
+        if (!_outgoing.Writer.TryWrite(message))
+        {
+            _abort();
+        }
+    }
+
+    public void Disconnect(string reason) => _abort();
+
+    public void Complete() => _outgoing.Writer.TryComplete();
+
+    private async Task SendLoopAsync()
+    {
+        var client = _hub.Clients.Client(_connectionId);
+        await foreach (var m in _outgoing.Reader.ReadAllAsync())
+        {
+            try
+            {
+                await client.SendAsync(m.Kind == OutgoingMessageKind.Update ? "update" : "awareness", m.DocumentId, m.Payload);
+            }
+            catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException)
+            {
+                // The connection is going away; its disconnect handler detaches us.
+                return;
+            }
+        }
+    }
+}

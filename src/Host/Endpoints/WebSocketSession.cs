@@ -1,0 +1,134 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Threading.Channels;
+
+namespace CrdtCollab.Host.Endpoints;
+
+/// <summary>
+/// A raw WebSocket with one writer: messages are queued (bounded) and sent by a single loop, so
+/// a broadcast never waits on a slow socket. A socket that falls too far behind is closed with
+/// 1013 (try again later); its client reconnects and resyncs by state vector.
+/// </summary>
+internal sealed class WebSocketSession : IAsyncDisposable
+{
+    /// <summary>1012 "service restart": stock providers reconnect.</summary>
+    public const WebSocketCloseStatus ServiceRestart = (WebSocketCloseStatus)1012;
+
+    /// <summary>1013 "try again later".</summary>
+    public const WebSocketCloseStatus TryAgainLater = (WebSocketCloseStatus)1013;
+
+    private readonly WebSocket _socket;
+    private readonly int _maxMessageBytes;
+    private readonly Channel<byte[]> _outgoing;
+    private readonly Task _sender;
+    private readonly CancellationTokenSource _closing = new();
+    private (WebSocketCloseStatus Status, string Reason)? _close;
+
+    public WebSocketSession(WebSocket socket, int maxMessageBytes, int maxQueued, string connectionId)
+    {
+        _socket = socket;
+        _maxMessageBytes = maxMessageBytes;
+        ConnectionId = connectionId;
+        _outgoing = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(maxQueued) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        _sender = Task.Run(SendLoopAsync);
+    }
+
+    public string ConnectionId { get; }
+
+    /// <summary>Cancelled when the session is closing (by us or the peer).</summary>
+    public CancellationToken Closing => _closing.Token;
+
+    public void Send(byte[] message)
+    {
+        if (!_outgoing.Writer.TryWrite(message))
+        {
+            Close(TryAgainLater, "too slow: outgoing queue full");
+        }
+    }
+
+    /// <summary>Closes after the queued messages are sent.</summary>
+    public void Close(WebSocketCloseStatus status, string reason)
+    {
+        _close ??= (status, reason.Length > 120 ? reason[..120] : reason);
+        _outgoing.Writer.TryComplete();
+    }
+
+    /// <summary>
+    /// Reads one whole message into a pooled buffer. Returns null when the peer closed. Throws
+    /// <see cref="FrameRejectedException"/> for a text or oversized message.
+    /// </summary>
+    public async Task<PooledMessage?> ReceiveAsync(CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(4096);
+        int length = 0;
+        try
+        {
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    // One byte past the limit is enough to know the message is too big.
+                    var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, _maxMessageBytes + 1));
+                    buffer.AsSpan(0, length).CopyTo(bigger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = bigger;
+                }
+                var result = await _socket.ReceiveAsync(buffer.AsMemory(length), cancellationToken);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    return null;
+                }
+                if (result.MessageType == WebSocketMessageType.Text)
+                {
+                    throw new FrameRejectedException(WebSocketCloseStatus.InvalidMessageType, "text messages are not part of the protocol");
+                }
+                length += result.Count;
+                if (length > _maxMessageBytes)
+                {
+                    throw new FrameRejectedException(WebSocketCloseStatus.MessageTooBig, $"message exceeds {_maxMessageBytes} bytes");
+                }
+                if (result.EndOfMessage)
+                {
+                    return new PooledMessage(buffer, length);
+                }
+            }
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+    }
+
+    private async Task SendLoopAsync()
+    {
+        try
+        {
+            await foreach (var message in _outgoing.Reader.ReadAllAsync())
+            {
+                await _socket.SendAsync(message, WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
+            }
+            if (_close is { } close && _socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await _socket.CloseOutputAsync(close.Status, close.Reason, timeout.Token);
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The peer is gone; the receive loop notices and cleans up.
+        }
+        finally
+        {
+            _closing.Cancel();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _outgoing.Writer.TryComplete();
+        await _sender;
+        _closing.Dispose();
+    }
+}

@@ -1,0 +1,66 @@
+using CrdtCollab.Crdt;
+using CrdtCollab.Host.Batching;
+using CrdtCollab.Host.Broadcast;
+using CrdtCollab.Host.Commit;
+using CrdtCollab.Host.LiveDocuments;
+using Microsoft.Extensions.Options;
+
+namespace CrdtCollab.Host.Intake;
+
+/// <summary>
+/// Where every transport hands a received update: check the limits, apply it to the live
+/// document (which validates it in full and broadcasts what it added), then queue what it added
+/// for the next batch. The returned task completes when the update is committed.
+/// </summary>
+internal sealed class UpdateIntake(IIntakeQueue queue, CommitBacklog backlog, IOptions<SyncServerOptions> options, ILogger<UpdateIntake> logger)
+{
+    /// <summary>
+    /// Accepts an update. Throws <see cref="IntakeRejectedException"/> before anything is applied
+    /// when the update is malformed or over a limit, or when the server cannot take more unsaved work.
+    /// </summary>
+    /// <returns>Once the update is saved: whether it added anything, and the document's stream version.</returns>
+    public async Task<UpdateReceipt> SubmitAsync(LiveDocument doc, byte[] update, IDocumentSubscriber? origin, string? userId)
+    {
+        var o = options.Value;
+        if (update.Length > o.MaxUpdateBytes)
+        {
+            throw Reject(doc, RejectionReason.UpdateTooLarge, $"update of {update.Length} bytes exceeds {o.MaxUpdateBytes}");
+        }
+        if (!backlog.TryReserve())
+        {
+            throw Reject(doc, RejectionReason.NotSaved, backlog.Stopping
+                ? "the server is shutting down"
+                : $"{backlog.Pending} updates are waiting for storage");
+        }
+        ApplyOutcome outcome;
+        try
+        {
+            outcome = doc.Apply(update, origin, o.MaxDocumentBytes);
+        }
+        catch (UpdateFormatException e)
+        {
+            backlog.Release(1);
+            throw Reject(doc, RejectionReason.InvalidUpdate, e.Message);
+        }
+        catch
+        {
+            backlog.Release(1);
+            throw;
+        }
+        if (outcome.ToStore is null)
+        {
+            // Nothing new: acknowledged once what it repeats is committed, and not stored again.
+            backlog.Release(1);
+            return new UpdateReceipt(false, await outcome.Saved);
+        }
+        await queue.EnqueueAsync(new PendingUpdate(doc, outcome.Sequence, outcome.ToStore, Guid.CreateVersion7(), userId));
+        return new UpdateReceipt(true, await outcome.Saved);
+    }
+
+    private IntakeRejectedException Reject(LiveDocument doc, RejectionReason reason, string detail)
+    {
+        var e = new IntakeRejectedException(reason, detail);
+        HostLog.UpdateRejected(logger, doc.Id, e.Code, detail);
+        return e;
+    }
+}

@@ -1,0 +1,132 @@
+using CrdtCollab.EventStore;
+using CrdtCollab.Host.Batching;
+using CrdtCollab.Host.Commit;
+using CrdtCollab.Host.Endpoints;
+using CrdtCollab.Host.Endpoints.Hocuspocus;
+using CrdtCollab.Host.Endpoints.Hub;
+using CrdtCollab.Host.Endpoints.Rest;
+using CrdtCollab.Host.Endpoints.YWebSocket;
+using CrdtCollab.Host.Intake;
+using CrdtCollab.Host.Lifecycle;
+using CrdtCollab.Host.LiveDocuments;
+using CrdtCollab.Host.Storage;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Wolverine;
+
+namespace CrdtCollab.Host;
+
+/// <summary>
+/// The composition root. An update's journey, folder by folder:
+/// <c>Endpoints/</c> (y-websocket, Hocuspocus, SignalR) → <c>Intake/</c> (limits, apply to the
+/// <c>LiveDocuments/</c> replica, which validates and broadcasts) → <c>Batching/</c> (Wolverine
+/// <c>BatchMessagesOf</c>) → <c>Commit/</c> (one AppendBatch for all documents, then the acks).
+/// </summary>
+public static class SyncServerApp
+{
+    private const string DefaultUrl = "http://127.0.0.1:5000";
+
+    /// <summary>Builds the server: starts the embedded PostgreSQL when no connection string is set, and applies the migrations.</summary>
+    public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null, string? contentRoot = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = contentRoot });
+        configure?.Invoke(builder);
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+        var options = builder.Configuration.GetSection(SyncServerOptions.Section).Get<SyncServerOptions>() ?? new SyncServerOptions();
+        builder.Services.AddOptions<SyncServerOptions>().Bind(builder.Configuration.GetSection(SyncServerOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+
+        var startupLogger = LoggerFactory.Create(l => l.AddConsole()).CreateLogger("CrdtCollab.Host");
+        var connectionString = builder.Configuration.GetConnectionString("Postgres");
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            var embedded = new EmbeddedPostgres(options.DataDirectory ?? EmbeddedPostgres.DefaultDataDirectory(), startupLogger);
+            await embedded.StartAsync(CancellationToken.None);
+            builder.Services.AddSingleton(embedded);
+            connectionString = embedded.ConnectionString;
+        }
+        AddStorage(builder.Services, connectionString, options);
+        AddPipeline(builder, options);
+
+        var app = builder.Build();
+        await app.Services.GetRequiredService<PostgresEventStore>().MigrateAsync();
+        await app.Services.GetRequiredService<DocumentCatalog>().MigrateAsync(CancellationToken.None);
+
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        DocumentsApi.Map(app);
+        YWebSocketEndpoint.Map(app);
+        HocuspocusEndpoint.Map(app);
+        app.MapHub<SyncHub>("/hubs/sync");
+        app.Lifetime.ApplicationStarted.Register(() =>
+            HostLog.Startup(app.Logger, $"CrdtCollab sync server on {string.Join(", ", app.Urls)} (demo at /, y-websocket at /ws/{{id}}, Hocuspocus at /hocuspocus, SignalR at /hubs/sync); schema {options.Schema}"));
+        return app;
+    }
+
+    private static void AddStorage(IServiceCollection services, string connectionString, SyncServerOptions options)
+    {
+        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+        services.AddSingleton(sp => new PostgresEventStore(sp.GetRequiredService<NpgsqlDataSource>(), new EventStoreOptions
+        {
+            Schema = options.Schema,
+            // The stored update is what an update added, which can exceed the update itself a little.
+            MaxPayloadBytes = options.MaxUpdateBytes * 2,
+        }, sp.GetRequiredService<ILogger<PostgresEventStore>>()));
+        services.AddSingleton(sp => new DocumentCatalog(sp.GetRequiredService<NpgsqlDataSource>(), options.Schema));
+    }
+
+    private static void AddPipeline(WebApplicationBuilder builder, SyncServerOptions options)
+    {
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new CommitBacklog(options.MaxBacklogUpdates));
+        services.AddSingleton<StorageHealth>();
+        services.AddSingleton<SyncMetrics>();
+        services.AddSingleton<SnapshotWriter>();
+        services.AddSingleton<DocumentLoader>();
+        services.AddSingleton<LiveDocumentRegistry>();
+        services.AddSingleton<UpdateIntake>();
+        services.AddSingleton<SyncFrameHandler>();
+        services.AddSingleton<OpenSockets>();
+        services.AddSingleton<HubSessions>();
+        services.AddSingleton(sp => new BatchCommitter(sp.GetRequiredService<PostgresEventStore>(), sp.GetRequiredService<CommitBacklog>(),
+            sp.GetRequiredService<StorageHealth>(), sp.GetRequiredService<SnapshotWriter>(), sp.GetRequiredService<SyncMetrics>(),
+            sp.GetRequiredService<ILogger<BatchCommitter>>()));
+        services.AddSingleton<DocumentEvictionService>();
+        services.AddHostedService(sp => sp.GetRequiredService<DocumentEvictionService>());
+
+        builder.Host.UseWolverine(wolverine =>
+        {
+            // Only the batch handler: no assembly scanning, so start-up generates one handler.
+            wolverine.Discovery.DisableConventionalDiscovery().IncludeType(typeof(PendingUpdateBatchHandler));
+            wolverine.BatchMessagesOf<PendingUpdate>(batching =>
+            {
+                batching.BatchSize = options.FlushMaxUpdates;
+                batching.TriggerTime = options.FlushInterval;
+            }).Sequential();
+        });
+        if (options.Batcher == "channel")
+        {
+            services.AddSingleton<ChannelIntakeQueue>();
+            services.AddSingleton<IIntakeQueue>(sp => sp.GetRequiredService<ChannelIntakeQueue>());
+            services.AddHostedService(sp => sp.GetRequiredService<ChannelIntakeQueue>());
+        }
+        else
+        {
+            services.AddSingleton<IIntakeQueue, WolverineIntakeQueue>();
+        }
+        // Registered last so it stops first: the pending batch is flushed while the queues still run.
+        services.AddHostedService<GracefulShutdown>();
+
+        services.AddSignalR(hub =>
+        {
+            hub.MaximumReceiveMessageSize = options.MaxUpdateBytes + 4096;
+            // Update awaits its commit; letting a few run at once keeps a fast typist from
+            // waiting one commit per keystroke.
+            hub.MaximumParallelInvocationsPerClient = 16;
+        }).AddMessagePackProtocol();
+    }
+}
