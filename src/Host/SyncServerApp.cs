@@ -118,7 +118,6 @@ public static class SyncServerApp
         {
             services.AddSingleton<IIntakeQueue, WolverineIntakeQueue>();
         }
-        // Registered last so it stops first: the pending batch is flushed while the queues still run.
         services.AddHostedService<GracefulShutdown>();
 
         services.AddSignalR(hub =>

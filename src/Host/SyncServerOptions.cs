@@ -60,4 +60,8 @@ public sealed class SyncServerOptions
     /// <summary>On shutdown, how long to wait for the pending batch to commit.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan ShutdownFlushTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>After the shutdown flush, how long the released acks get to reach their clients.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:30")]
+    public TimeSpan AckGracePeriod { get; set; } = TimeSpan.FromMilliseconds(500);
 }
