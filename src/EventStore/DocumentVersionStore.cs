@@ -29,6 +29,12 @@ public sealed class DocumentVersionStore
         _schema = store.Schema;
     }
 
+    /// <summary>
+    /// Test seam: runs in each restore attempt between loading the current state and appending the
+    /// update computed from it, the window in which a concurrent append makes that update stale.
+    /// </summary>
+    internal Func<int, CancellationToken, Task>? BeforeRestoreAppend { get; set; }
+
     /// <summary>Names the document's current version (or <paramref name="atVersion"/>).</summary>
     /// <param name="streamId">The document's stream.</param>
     /// <param name="name">The name users see.</param>
@@ -158,6 +164,10 @@ public sealed class DocumentVersionStore
             var current = await _store.LoadDocumentAsync(streamId, null, cancellationToken);
             var doc = DocumentRestorer.Load(current.Updates(), _options.Roots);
             var update = DocumentRestorer.MakeEqual(doc, target, _options.Roots);
+            if (BeforeRestoreAppend is { } hook)
+            {
+                await hook(attempt, cancellationToken);
+            }
             try
             {
                 var result = await _store.AppendAsync(

@@ -10,6 +10,9 @@ public sealed partial class ProjectionDaemon
         // One dedicated connection holds the leader lock, listens, and runs every batch: if it dies,
         // the lock and any half-done batch go with it, so two nodes can never both apply a batch.
         var connection = await _store.DataSource.OpenConnectionAsync(cancellationToken);
+        // Npgsql marks the connection broken the moment any operation on it fails, which may be
+        // inside the projection (that may even swallow the error): leadership is doubtful from then.
+        connection.StateChange += OnStateChange;
         try
         {
             Volatile.Write(ref _backendProcessId, connection.ProcessID);
@@ -48,6 +51,7 @@ public sealed partial class ProjectionDaemon
         {
             Volatile.Write(ref _isLeader, 0);
             Volatile.Write(ref _backendProcessId, 0);
+            connection.StateChange -= OnStateChange;
             connection.Notification -= OnNotification;
             await CloseAsync(connection);
         }
@@ -74,6 +78,14 @@ public sealed partial class ProjectionDaemon
 
     private void OnNotification(object sender, NpgsqlNotificationEventArgs e) => Interlocked.Exchange(ref _notified, 1);
 
+    private void OnStateChange(object sender, System.Data.StateChangeEventArgs e)
+    {
+        if (e.CurrentState != System.Data.ConnectionState.Open)
+        {
+            Volatile.Write(ref _isLeader, 0);
+        }
+    }
+
     private async Task<bool> TryLockAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock($1)", connection);
@@ -94,13 +106,30 @@ public sealed partial class ProjectionDaemon
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
-        // Locking the checkpoint row serializes this batch with a rebuild started on any node.
+        // Locking the checkpoint row serializes this batch with a rebuild started on any node. The
+        // same round trip confirms the leader lock is still this session's: the projection gets the
+        // connection and could have released it (pg_advisory_unlock_all), and then a standby may lead.
         long checkpoint;
         await using (var command = new NpgsqlCommand(
-            $"SELECT position FROM {_schema}.projection_checkpoints WHERE name = $1 FOR UPDATE", connection, transaction))
+            $"""
+            SELECT c.position,
+                   EXISTS (SELECT 1 FROM pg_locks l
+                            WHERE l.locktype = 'advisory' AND l.pid = pg_backend_pid() AND l.granted
+                              AND l.classid = $2::oid AND l.objid = $3::oid AND l.objsubid = 1)
+              FROM {_schema}.projection_checkpoints c WHERE c.name = $1 FOR UPDATE
+            """, connection, transaction))
         {
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Name });
-            checkpoint = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = (long)((ulong)_lockKey >> 32) });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = (long)((ulong)_lockKey & 0xFFFF_FFFF) });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            checkpoint = reader.GetInt64(0);
+            if (!reader.GetBoolean(1))
+            {
+                Volatile.Write(ref _isLeader, 0);
+                throw new InvalidOperationException($"Projection {Name} no longer holds its leader lock on its session.");
+            }
         }
 
         var events = new List<StoredEvent>(Math.Min(_options.BatchSize, 1024));

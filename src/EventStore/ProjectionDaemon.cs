@@ -71,7 +71,20 @@ public sealed partial class ProjectionDaemon : IAsyncDisposable
     /// <summary>The projection's name.</summary>
     public string Name => _projection.Name;
 
-    /// <summary>True while this instance holds the projection's leader lock.</summary>
+    /// <summary>
+    /// Whether this instance believes it leads: a hint for health checks and metrics, not a fence.
+    /// </summary>
+    /// <remarks>
+    /// True only after this instance's session has taken the projection's lock; false as soon as the
+    /// daemon has a reason to doubt it: any failed operation on its connection (the projection's own
+    /// included), the lock found missing by the check that starts every batch, or the daemon
+    /// stopping. An idle leader waits reading its connection, so a terminated backend is seen at
+    /// once. Seen only at the next operation on the connection: a session that dies while the
+    /// projection works without using it; and, only when that operation times out, a network that
+    /// fails without closing the socket. Exclusivity does not rest on this flag: a batch and its
+    /// checkpoint commit only on the session that holds the lock, so a stale true never applies an
+    /// event twice.
+    /// </remarks>
     public bool IsLeader => Volatile.Read(ref _isLeader) == 1;
 
     /// <summary>The last checkpoint this instance committed (or read when it became leader).</summary>

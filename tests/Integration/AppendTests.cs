@@ -212,6 +212,46 @@ public sealed class AppendTests(PostgresFixture pg)
 
     [Theory]
     [MemberData(nameof(BothAppendPaths))]
+    public async Task Same_update_id_in_two_streams_is_stored_in_both_and_neither_is_a_duplicate(int copyThreshold)
+    {
+        // Forking a document, or one client sending one update to two documents: update ids are
+        // unique per stream, not across the log.
+        var store = await NewStoreAsync(pg.DataSource, "idemstreams", o => o with { CopyAppendThreshold = copyThreshold });
+        var (a, b, c, d) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        var id = Guid.NewGuid();
+
+        var first = await store.AppendAsync(Request(a, ExpectedVersion.NoStream, Update(1, id)));
+        var second = await store.AppendAsync(Request(b, ExpectedVersion.NoStream, Update(2, id)));
+        // And within one batch, to two more streams, beside a new id.
+        var batch = await store.AppendBatchAsync(
+        [
+            Request(c, ExpectedVersion.NoStream, Update(3, id)),
+            Request(d, ExpectedVersion.NoStream, Update(4, Guid.NewGuid()), Update(5, id)),
+        ]);
+
+        var results = new[] { first, second, batch[0], batch[1] };
+        Assert.All(results, r => Assert.False(r.Duplicate));
+        Assert.Equal(5, results.SelectMany(r => r.GlobalPositions).Distinct().Count());
+        Assert.Equal([1L, 2L], batch[1].StreamVersions);
+        var streams = new[] { a, b, c, d };
+        var payloads = new[] { Payload(1), Payload(2), Payload(3), Payload(5) };
+        for (var i = 0; i < streams.Length; i++)
+        {
+            var read = await store.ReadStreamAsync(streams[i]);
+            Assert.Equal(id, read[^1].UpdateId);
+            Assert.Equal(payloads[i], read[^1].Payload);
+        }
+        Assert.Equal(5, await ScalarAsync(pg.DataSource, $"SELECT count(*) FROM {store.Options.Schema}.events"));
+
+        // A retry is still recognised within its own stream, and returns that stream's event.
+        var retry = await store.AppendAsync(Request(b, ExpectedVersion.Any, Update(2, id)));
+        Assert.True(retry.Duplicate);
+        Assert.Equal(second.GlobalPositions, retry.GlobalPositions);
+        Assert.Equal(5, await ScalarAsync(pg.DataSource, $"SELECT count(*) FROM {store.Options.Schema}.events"));
+    }
+
+    [Theory]
+    [MemberData(nameof(BothAppendPaths))]
     public async Task Concurrent_identical_retries_store_the_update_once(int copyThreshold)
     {
         var store = await NewStoreAsync(pg.DataSource, "idemrace", o => o with { CopyAppendThreshold = copyThreshold });

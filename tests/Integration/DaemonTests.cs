@@ -1,4 +1,5 @@
 using CrdtCollab.EventStore;
+using Npgsql;
 using Xunit;
 using static CrdtCollab.Integration.Tests.TestSchema;
 
@@ -192,7 +193,7 @@ public sealed class DaemonTests(PostgresFixture pg)
         var stalled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var resume = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var batches = 0;
-        projection.AfterWrite = async (events, ct) =>
+        projection.AfterWrite = async (_, events, ct) =>
         {
             // The third batch has written its rows but not yet committed when the node dies.
             if (Interlocked.Increment(ref batches) == 3)
@@ -323,5 +324,127 @@ public sealed class DaemonTests(PostgresFixture pg)
 
         await store.AppendBatchAsync(Enumerable.Range(0, 4).Select(i => Request(stream, ExpectedVersion.Any, Update(i))).ToArray());
         Assert.Equal(4, await daemon.GetLagAsync());
+    }
+
+    [Fact]
+    public async Task Checkpoint_after_a_batch_is_the_last_applied_position_and_the_next_batch_starts_right_after_it()
+    {
+        var (store, _, projection) = await SetUpAsync("checkpoint");
+        var appended = await store.AppendBatchAsync(Enumerable.Range(0, 10).Select(i => Request(Guid.NewGuid(), ExpectedVersion.Any, Update(i))).ToArray());
+        var positions = appended.Select(r => r.GlobalPositions[0]).ToArray();
+        var second = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var batches = 0;
+        projection.AfterWrite = async (_, _, ct) =>
+        {
+            if (Interlocked.Increment(ref batches) == 2)
+            {
+                second.TrySetResult();
+                await release.Task.WaitAsync(ct);
+            }
+        };
+        await using var daemon = new ProjectionDaemon(store, projection, Fast with { BatchSize = 4 });
+        daemon.Start();
+        await second.Task.WaitAsync(TimeSpan.FromSeconds(60));
+
+        // The first batch has committed, the second is open: the checkpoint is exactly the first
+        // batch's last position, and the second batch begins at the very next one.
+        Assert.Equal(positions[3], await daemon.GetCheckpointAsync());
+        Assert.Equal(positions[3], daemon.Checkpoint);
+        Assert.Equal(positions[..4], projection.Deliveries.First());
+        Assert.Equal(positions[4..8], projection.Deliveries.Skip(1).First());
+
+        release.SetResult();
+        await CaughtUpAsync(daemon, store);
+        Assert.Equal(positions[^1], await daemon.GetCheckpointAsync());
+        await AssertExactlyOnceAsync(store, projection);
+    }
+
+    [Fact]
+    public async Task IsLeader_turns_false_at_once_when_the_idle_leaders_backend_is_terminated()
+    {
+        var (store, _, projection) = await SetUpAsync("terminated");
+        await store.AppendAsync(Request(Guid.NewGuid(), ExpectedVersion.Any, Update(0)));
+        // No polling and no reconnecting: only noticing the dead connection can clear the flag.
+        await using var daemon = new ProjectionDaemon(store, projection,
+            Fast with { PollInterval = TimeSpan.FromHours(1), ReconnectDelay = TimeSpan.FromHours(1) });
+        daemon.Start();
+        await CaughtUpAsync(daemon, store);
+        Assert.True(daemon.IsLeader);
+
+        await TerminateAsync(daemon.BackendProcessId);
+
+        await WaitUntilAsync(() => !daemon.IsLeader, "IsLeader false after the backend was terminated", timeoutSeconds: 1);
+    }
+
+    [Fact]
+    public async Task IsLeader_turns_false_when_the_leaders_connection_fails_mid_batch_even_if_the_projection_swallows_the_error()
+    {
+        var (store, _, projection) = await SetUpAsync("swallowed");
+        await store.AppendAsync(Request(Guid.NewGuid(), ExpectedVersion.Any, Update(0)));
+        var stalled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var killed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var failed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        projection.AfterWrite = async (connection, _, ct) =>
+        {
+            stalled.TrySetResult();
+            await killed.Task.WaitAsync(ct);
+            try
+            {
+                await using var command = new NpgsqlCommand("SELECT 1", connection);
+                await command.ExecuteScalarAsync(ct);
+            }
+            catch (NpgsqlException)
+            {
+                // A projection that handles its own errors (say, to retry): the daemon must not
+                // need to see the exception to stop claiming leadership.
+            }
+            failed.TrySetResult();
+            await release.Task.WaitAsync(ct);
+        };
+        await using var daemon = new ProjectionDaemon(store, projection, Fast with { ReconnectDelay = TimeSpan.FromHours(1) });
+        daemon.Start();
+        await stalled.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(daemon.IsLeader);
+
+        await TerminateAsync(daemon.BackendProcessId);
+        killed.SetResult();
+        await failed.Task.WaitAsync(TimeSpan.FromSeconds(60));
+
+        await WaitUntilAsync(() => !daemon.IsLeader, "IsLeader false while the projection still holds the batch", timeoutSeconds: 1);
+        release.SetResult();
+    }
+
+    [Fact]
+    public async Task IsLeader_turns_false_at_the_next_batch_when_the_session_no_longer_holds_the_lock()
+    {
+        var (store, _, projection) = await SetUpAsync("unlocked");
+        await store.AppendAsync(Request(Guid.NewGuid(), ExpectedVersion.Any, Update(0)));
+        var unlocked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        projection.AfterWrite = async (connection, _, ct) =>
+        {
+            // A projection that releases every advisory lock of the session it was handed.
+            if (!unlocked.Task.IsCompleted)
+            {
+                await using var command = new NpgsqlCommand("SELECT pg_advisory_unlock_all()", connection);
+                await command.ExecuteNonQueryAsync(ct);
+                unlocked.TrySetResult();
+            }
+        };
+        await using var daemon = new ProjectionDaemon(store, projection, Fast with { ReconnectDelay = TimeSpan.FromHours(1) });
+        daemon.Start();
+        await unlocked.Task.WaitAsync(TimeSpan.FromSeconds(60));
+
+        await store.AppendAsync(Request(Guid.NewGuid(), ExpectedVersion.Any, Update(1)));
+
+        await WaitUntilAsync(() => !daemon.IsLeader, "IsLeader false once a batch finds the lock gone", timeoutSeconds: 2);
+    }
+
+    private async Task TerminateAsync(int backendProcessId)
+    {
+        Assert.NotEqual(0, backendProcessId);
+        await using var kill = pg.DataSource.CreateCommand($"SELECT pg_terminate_backend({backendProcessId})");
+        Assert.True((bool)(await kill.ExecuteScalarAsync())!);
     }
 }

@@ -34,8 +34,13 @@ public sealed class PostgresFixture : IAsyncLifetime
         DataSource = CreateDataSource();
     }
 
-    public NpgsqlDataSource CreateDataSource(int maxPoolSize = 50) =>
-        new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(ConnectionString) { MaxPoolSize = maxPoolSize }.ConnectionString).Build();
+    /// <summary>A separate pool on the same server; <paramref name="configure"/> adjusts its connection string.</summary>
+    public NpgsqlDataSource CreateDataSource(int maxPoolSize = 50, Action<NpgsqlConnectionStringBuilder>? configure = null)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(ConnectionString) { MaxPoolSize = maxPoolSize };
+        configure?.Invoke(builder);
+        return new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
+    }
 
     private async Task<string> StartServerAsync()
     {

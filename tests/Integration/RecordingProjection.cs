@@ -18,7 +18,7 @@ internal sealed class RecordingProjection(string schema, string name = "recordin
     public int Resets;
 
     /// <summary>Runs inside the batch's transaction after the rows are written; lets a test stall or crash it.</summary>
-    public Func<IReadOnlyList<StoredEvent>, CancellationToken, Task>? AfterWrite { get; set; }
+    public Func<NpgsqlConnection, IReadOnlyList<StoredEvent>, CancellationToken, Task>? AfterWrite { get; set; }
 
     public string Table => $"{schema}.projected_{name}";
 
@@ -40,7 +40,7 @@ internal sealed class RecordingProjection(string schema, string name = "recordin
         }
         if (AfterWrite is { } hook)
         {
-            await hook(events, cancellationToken);
+            await hook(connection, events, cancellationToken);
         }
     }
 

@@ -159,4 +159,82 @@ public sealed class VersionTests(PostgresFixture pg)
         await store.AppendBatchAsync(Enumerable.Range(0, 24).Select(i => Request(stream, ExpectedVersion.Any, new EventData("update", YUpdate.Empty.ToArray()))).ToArray());
         Assert.Equal([30L, 40L], (await versions.ListVersionsAsync(stream)).Where(v => v.StreamVersion > 20).Select(v => v.StreamVersion));
     }
+
+    private static async Task<string> StoredJsonAsync(PostgresEventStore store, Guid stream)
+    {
+        var doc = new YDoc(new YDocOptions { Gc = false });
+        foreach (var u in (await store.LoadDocumentAsync(stream)).Updates())
+        {
+            doc.ApplyUpdate(u);
+        }
+        return Json(doc);
+    }
+
+    private static async Task<(PostgresEventStore Store, Guid Stream, DocumentVersion Named, string Expected)> VersionedDocumentAsync(PostgresFixture pg, string prefix)
+    {
+        var store = await NewStoreAsync(pg.DataSource, prefix);
+        var stream = Guid.NewGuid();
+        var author = new Author(1);
+        await author.EditAsync(store, stream, d => d.GetText("content").Insert(0, "Foundations poured."));
+        await author.EditAsync(store, stream, d => d.GetMap("meta").Set("phase", "foundations"));
+        var expected = Json(author.Doc);
+        var named = await new DocumentVersionStore(store).CreateNamedVersionAsync(stream, "Foundations done", "alice");
+        await author.EditAsync(store, stream, d =>
+        {
+            d.GetText("content").Insert(0, "Walls up. ");
+            d.GetMap("meta").Set("phase", "walls");
+        });
+        return (store, stream, named, expected);
+    }
+
+    [Fact]
+    public async Task Restore_racing_an_append_between_its_load_and_its_append_retries_and_ends_exactly_at_the_version()
+    {
+        var (store, stream, named, expected) = await VersionedDocumentAsync(pg, "restorerace");
+        var versions = new DocumentVersionStore(store, new DocumentVersionsOptions { Roots = Roots, RestoreAttempts = 3 });
+        var racer = new Author(2);
+        var attempts = new List<int>();
+        // Another client edits after each of the first two attempts computed its update.
+        versions.BeforeRestoreAppend = async (attempt, _) =>
+        {
+            attempts.Add(attempt);
+            if (attempt < 3)
+            {
+                await racer.EditAsync(store, stream, d =>
+                {
+                    d.GetText("content").Insert(0, $"Racer {attempt}. ");
+                    d.GetMap("meta").Set("racer", (double)attempt);
+                });
+            }
+        };
+        var head = (await store.GetStreamAsync(stream))!.Version;
+
+        var (result, _) = await versions.RestoreAsync(stream, named.StreamVersion, "bob");
+
+        Assert.Equal(expected, await StoredJsonAsync(store, stream));
+        Assert.Equal([1, 2, 3], attempts);
+        // Two racing edits, then the restore, which undid them too.
+        Assert.Equal(head + 3, result.LastStreamVersion);
+        var events = await store.ReadStreamAsync(stream);
+        Assert.Single(events, e => e.EventType == DocumentVersionStore.RestoreEventType);
+    }
+
+    [Fact]
+    public async Task Restore_raced_on_every_attempt_raises_ConcurrencyException_once_the_retry_budget_is_spent()
+    {
+        var (store, stream, named, _) = await VersionedDocumentAsync(pg, "restorebudget");
+        var versions = new DocumentVersionStore(store, new DocumentVersionsOptions { Roots = Roots, RestoreAttempts = 3 });
+        var racer = new Author(2);
+        var attempts = 0;
+        versions.BeforeRestoreAppend = async (attempt, _) =>
+        {
+            attempts = attempt;
+            await racer.EditAsync(store, stream, d => d.GetMap("meta").Set("racer", (double)attempt));
+        };
+
+        await Assert.ThrowsAsync<ConcurrencyException>(() => versions.RestoreAsync(stream, named.StreamVersion, "bob"));
+
+        Assert.Equal(3, attempts);
+        Assert.DoesNotContain(await store.ReadStreamAsync(stream), e => e.EventType == DocumentVersionStore.RestoreEventType);
+    }
 }

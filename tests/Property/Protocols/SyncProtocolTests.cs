@@ -89,6 +89,45 @@ public sealed class SyncProtocolTests
         Assert.Equal(ToHex(Hex("00 01 0b " + UpdateDe)), ToHex(framedReply));
     }
 
+    [Theory]
+    [InlineData("01 01 05")]
+    [InlineData("02 02 04 01 07")]
+    [InlineData("00")]
+    public void SyncStep1_is_answered_against_the_received_state_vector_when_ours_differs(string ours)
+    {
+        // Our document is ahead of (or beside) the peer: answering against our own vector would
+        // send the peer nothing it lacks.
+        var doc = new RecordingDocument { StateVector = Hex(ours) };
+        Assert.Equal(ToHex(SyncProtocol.EncodeSyncStep1(Hex(ours))), ToHex(SyncProtocol.EncodeSyncStep1(doc)));
+
+        SyncProtocol.ReadSyncMessage(Hex("00 03 " + StateVectorOf101), doc, "conn");
+        Assert.Equal(ToHex(Hex(StateVectorOf101)), ToHex(doc.LastStateVector));
+
+        YWebSocketEnvelope.HandleSync(Hex("00 00 01 00"), doc, "conn");
+        Assert.Equal("00", ToHex(doc.LastStateVector));
+    }
+
+    [Fact]
+    public void A_peer_that_is_behind_receives_exactly_what_it_lacks_in_the_SyncStep2_reply()
+    {
+        var server = new YDoc(new YDocOptions { ClientId = 1 });
+        var peer = new YDoc(new YDocOptions { ClientId = 2 });
+        server.Transact(_ => server.GetText("t").Insert(0, "abc"));
+        peer.ApplyUpdate(server.EncodeStateAsUpdate());
+        server.Transact(_ => server.GetText("t").Insert(3, "def"));
+        peer.Transact(_ => peer.GetText("t").Insert(0, ">"));
+        Assert.NotEqual(ToHex(server.EncodeStateVector()), ToHex(peer.EncodeStateVector()));
+
+        var reply = SyncProtocol.ReadSyncMessage(SyncProtocol.EncodeSyncStep1(peer), server, "peer");
+
+        Assert.NotNull(reply);
+        Assert.Null(SyncProtocol.ReadSyncMessage(reply, peer, "server"));
+        Assert.Equal(">abcdef", peer.GetText("t").ToString());
+        // The server learns the peer's edit from the peer's answer to the server's own SyncStep1.
+        Assert.Null(SyncProtocol.ReadSyncMessage(SyncProtocol.ReadSyncMessage(SyncProtocol.EncodeSyncStep1(server), peer, "server")!, server, "peer"));
+        Assert.Equal(">abcdef", server.GetText("t").ToString());
+    }
+
     [Fact]
     public void SyncStep2_and_Update_are_applied_with_the_origin_and_need_no_reply()
     {
