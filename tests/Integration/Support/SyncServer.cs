@@ -85,7 +85,7 @@ public sealed class SyncServer : IAsyncDisposable
     {
         var config = new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Postgres"] = _postgres.ConnectionString,
+            ["ConnectionStrings:Postgres"] = _settings.TryGetValue("ConnectionStrings:Postgres", out var cs) ? cs : _postgres.ConnectionString,
             ["Sync:Schema"] = Schema,
             ["urls"] = BaseUrl.ToString().TrimEnd('/'),
         };
