@@ -1,5 +1,6 @@
 using CrdtCollab.Client;
 using CrdtCollab.Crdt;
+using CrdtCollab.Host.LiveDocuments;
 using CrdtCollab.Integration.Tests.Support;
 using Xunit;
 
@@ -62,7 +63,48 @@ internal static class ServerTestKit
 
     /// <summary>A fresh replay of the stored events.</summary>
     public static async Task<byte[]> ReplayStateAsync(SyncServer server, string documentId) =>
-        (await server.ReplayAsync(documentId)).EncodeStateAsUpdate();
+        (await StoredAsync(server, documentId)).State;
+
+    /// <summary>The stored events replayed into a fresh document, and the stream's version, read straight from PostgreSQL.</summary>
+    public static async Task<(byte[] State, long Version)> StoredAsync(SyncServer server, string documentId)
+    {
+        var stored = await server.OpenStore().LoadDocumentAsync(DocumentStreamId.For(documentId));
+        var doc = new YDoc();
+        foreach (var update in stored.Updates())
+        {
+            doc.ApplyUpdate(update);
+        }
+        return (doc.EncodeStateAsUpdate(), stored.Version);
+    }
+
+    /// <summary>
+    /// Records a client's local updates in the order the document raised them, so the first
+    /// <see cref="SyncClient.SavedUpdates"/> of them are the ones its acknowledgements cover.
+    /// </summary>
+    public static List<byte[]> RecordLocalUpdates(SyncClient client)
+    {
+        var updates = new List<byte[]>();
+        lock (client.SyncRoot)
+        {
+            client.Document.UpdateV1 += (_, e) =>
+            {
+                if (!ReferenceEquals(e.Origin, client))
+                {
+                    updates.Add(e.Update);
+                }
+            };
+        }
+        return updates;
+    }
+
+    /// <summary>The local updates an acknowledgement covering <paramref name="saved"/> updates confirmed.</summary>
+    public static List<byte[]> Acknowledged(SyncClient client, List<byte[]> recorded, long saved)
+    {
+        lock (client.SyncRoot)
+        {
+            return recorded.Take((int)saved).ToList();
+        }
+    }
 
     /// <summary>The same random edits client.mjs makes: 70% inserts of 1-5 letters, 30% deletes of 1-3.</summary>
     public static async Task EditAsync(SyncClient client, int count, int seed, int intervalMs)
