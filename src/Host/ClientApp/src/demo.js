@@ -40,8 +40,11 @@ const saveUser = () => {
   session?.awareness.setLocalStateField('user', awarenessUser())
 }
 
-// y-codemirror.next draws selections in colorLight, carets and name tags in color.
-const awarenessUser = () => ({ name: user.name, color: user.color, colorLight: user.color + '33' })
+// y-codemirror.next draws selections in colorLight, carets and name tags in color. Its caret
+// widget compares only the colour, so after a rename the others would keep the old name tag;
+// alternating between two spellings of the same colour (#rrggbb, #rrggbbff) makes them redraw it.
+let colorSpelling = ''
+const awarenessUser = () => ({ name: user.name, color: user.color + colorSpelling, colorLight: user.color + '33' })
 
 const initials = (name) => name.split(/\s+/).filter(Boolean).slice(0, 2).map((w) => w[0].toUpperCase()).join('') || '?'
 
@@ -281,7 +284,11 @@ const createDocument = async (requestedId) => {
     headers: { 'content-type': 'application/json', accept: 'application/json' },
     body: JSON.stringify(requestedId ? { id: requestedId } : {}),
   })
-  if (!response.ok) throw new Error((await response.text()) || `HTTP ${response.status}`)
+  if (!response.ok) {
+    // The server answers errors as problem details: { title: 'invalid-document-id', detail }.
+    const problem = await response.json().catch(() => ({}))
+    throw new Error(problem.detail ? `${problem.title}: ${problem.detail}` : `HTTP ${response.status}`)
+  }
   const { id } = await response.json()
   await refreshDocuments()
   openDocument(id)
@@ -293,6 +300,7 @@ $('#user-name').addEventListener('input', (event) => {
   const name = event.target.value.trim()
   if (name) {
     user = { ...user, name: name.slice(0, 40) }
+    colorSpelling = colorSpelling ? '' : 'ff'
     saveUser()
   }
 })

@@ -1,0 +1,146 @@
+using CrdtCollab.Integration.Tests.Support;
+using Xunit;
+using static Microsoft.Playwright.Assertions;
+
+namespace CrdtCollab.Integration.Tests.E2E;
+
+/// <summary>
+/// The demo page in a real browser (Debian's chromium through Playwright) against a real sync
+/// server: two users, each in a browser context of their own, edit one document together.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class DemoEditorTests(PostgresFixture postgres)
+{
+    private static string NewDocumentId() => "e2e-" + Guid.NewGuid().ToString("N")[..10];
+
+    [Fact]
+    public async Task SignalR_users_see_each_others_text_and_named_caret_and_a_reload_shows_the_saved_text()
+    {
+        await using var server = await SyncServer.StartAsync(postgres);
+        await using var browser = await DemoBrowser.LaunchAsync(server.BaseUrl);
+        var alice = await browser.NewUserAsync("Alice");
+        var bob = await browser.NewUserAsync("Bob");
+        var documentId = NewDocumentId();
+
+        // Alice creates the document from the sidebar; Bob finds it in his list and opens it.
+        await alice.GotoAsync("?transport=signalr");
+        await alice.Page.GetByTestId("new-document").ClickAsync();
+        await alice.Page.GetByTestId("new-document-name").FillAsync(documentId);
+        await alice.Page.GetByTestId("create-document").ClickAsync();
+        await Expect(alice.Page.GetByTestId("document-title")).ToHaveTextAsync(documentId);
+        await bob.GotoAsync("?transport=signalr");
+        await bob.OpenFromListAsync(documentId);
+        await alice.ExpectConnectedAsync();
+        await bob.ExpectConnectedAsync();
+
+        await alice.TypeAtEndAsync("Hello from Alice.");
+        await bob.WaitForTextAsync(t => t == "Hello from Alice.", "Alice's text");
+        await bob.TypeAtEndAsync(" And Bob.");
+        const string expected = "Hello from Alice. And Bob.";
+        await alice.WaitForTextAsync(t => t == expected, "Bob's text after hers");
+        await alice.ExpectRemoteCaretAsync("Bob");
+        await bob.ExpectRemoteCaretAsync("Alice");
+
+        // "All changes saved" comes from the hub's acks, which follow the commit, so by then the
+        // stored events must replay to the same text.
+        await alice.ExpectSaveStateAsync("saved", "All changes saved");
+        await bob.ExpectSaveStateAsync("saved", "All changes saved");
+        Assert.Equal(expected, (await server.ReplayAsync(documentId)).GetText("codemirror").ToString());
+
+        await bob.ReloadAsync();
+        await bob.WaitForTextAsync(t => t == expected, "the saved text after a reload");
+        await bob.ExpectConnectedAsync();
+        await bob.ExpectSaveStateAsync("saved", "All changes saved");
+        await Expect(bob.Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"doc={documentId}"));
+        // The reloaded page gets Alice's cursor from the Join, and Alice sees one Bob, not a ghost
+        // of the page that went away.
+        await bob.ExpectRemoteCaretAsync("Alice");
+        await bob.TypeAtEndAsync("!");
+        await alice.WaitForTextAsync(t => t == expected + "!", "Bob's edit after his reload");
+        await alice.ExpectRemoteCaretAsync("Bob");
+
+        Assert.Empty(alice.Errors);
+        Assert.Empty(bob.Errors);
+    }
+
+    [Fact]
+    public async Task Y_websocket_users_converge_and_the_page_claims_sync_not_saves()
+    {
+        await using var server = await SyncServer.StartAsync(postgres);
+        await using var browser = await DemoBrowser.LaunchAsync(server.BaseUrl);
+        var alice = await browser.NewUserAsync("Alice");
+        var bob = await browser.NewUserAsync("Bob");
+        var documentId = NewDocumentId();
+
+        await alice.GotoAsync($"?doc={documentId}&transport=websocket");
+        // Bob arrives on SignalR and switches with the transport switch, which reopens the document.
+        await bob.GotoAsync($"?doc={documentId}&transport=signalr");
+        await bob.ExpectConnectedAsync();
+        await bob.Page.GetByTestId("transport-websocket").ClickAsync();
+        await Expect(bob.Page.GetByTestId("transport-websocket")).ToHaveAttributeAsync("aria-checked", "true");
+        await Expect(bob.Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("transport=websocket"));
+        await alice.ExpectConnectedAsync();
+        await bob.ExpectConnectedAsync();
+
+        await alice.TypeAtEndAsync("Stock y-websocket, ");
+        await bob.WaitForTextAsync(t => t == "Stock y-websocket, ", "Alice's text");
+        await bob.TypeAtEndAsync("no shim.");
+        const string expected = "Stock y-websocket, no shim.";
+        await alice.WaitForTextAsync(t => t == expected, "Bob's text after hers");
+        await bob.WaitForTextAsync(t => t == expected, "the converged text");
+        await alice.ExpectRemoteCaretAsync("Bob");
+        await bob.ExpectRemoteCaretAsync("Alice");
+
+        // y-websocket has no acknowledgements: the page says "synced", never "saved".
+        await alice.ExpectSaveStateAsync("synced", "Synced · no save receipts");
+        await bob.ExpectSaveStateAsync("synced", "Synced · no save receipts");
+
+        // The server stores what y-websocket sent; once it has, a reload shows it.
+        await WaitForStoredTextAsync(server, documentId, expected);
+        await alice.ReloadAsync();
+        await alice.WaitForTextAsync(t => t == expected, "the stored text after a reload");
+
+        Assert.Empty(alice.Errors);
+        Assert.Empty(bob.Errors);
+    }
+
+    [Fact]
+    public async Task A_SignalR_user_and_a_y_websocket_user_edit_together()
+    {
+        await using var server = await SyncServer.StartAsync(postgres);
+        await using var browser = await DemoBrowser.LaunchAsync(server.BaseUrl);
+        var alice = await browser.NewUserAsync("Alice");
+        var bob = await browser.NewUserAsync("Bob");
+        var documentId = NewDocumentId();
+
+        await alice.GotoAsync($"?doc={documentId}&transport=signalr");
+        await bob.GotoAsync($"?doc={documentId}&transport=websocket");
+        await alice.ExpectConnectedAsync();
+        await bob.ExpectConnectedAsync();
+
+        await alice.TypeAtEndAsync("Hub, ");
+        await bob.WaitForTextAsync(t => t == "Hub, ", "Alice's text");
+        await bob.TypeAtEndAsync("socket.");
+        await alice.WaitForTextAsync(t => t == "Hub, socket.", "Bob's text after hers");
+        await alice.ExpectRemoteCaretAsync("Bob");
+        await bob.ExpectRemoteCaretAsync("Alice");
+        await alice.ExpectSaveStateAsync("saved", "All changes saved");
+
+        Assert.Empty(alice.Errors);
+        Assert.Empty(bob.Errors);
+    }
+
+    private static async Task WaitForStoredTextAsync(SyncServer server, string documentId, string expected)
+    {
+        var deadline = DateTime.UtcNow.AddMilliseconds(DemoBrowser.TimeoutMs);
+        string stored;
+        while ((stored = (await server.ReplayAsync(documentId)).GetText("codemirror").ToString()) != expected)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"the stored events replay to \"{stored}\", not \"{expected}\"");
+            }
+            await Task.Delay(100);
+        }
+    }
+}
