@@ -98,7 +98,6 @@ const markdownStyle = HighlightStyle.define([
   { tag: tags.monospace, fontFamily: 'var(--mono)', fontSize: '0.9em', color: '#b42318' },
   { tag: tags.quote, color: 'var(--muted)', fontStyle: 'italic' },
   { tag: [tags.processingInstruction, tags.contentSeparator], color: 'var(--muted-2)' },
-  { tag: tags.list, color: 'var(--accent)' },
 ])
 
 const openDocument = (id) => {
@@ -137,7 +136,11 @@ const openDocument = (id) => {
     renderConnection()
     renderSave()
   })
-  provider.on('sync', () => renderSave())
+  provider.on('sync', (synced) => {
+    renderSave()
+    // A document opened by link may be new to the server; list it with its real time stamp.
+    if (synced) refreshDocuments()
+  })
   if (transport === 'signalr') provider.on('saved', () => renderSave())
   awareness.on('change', () => renderPresence())
 
