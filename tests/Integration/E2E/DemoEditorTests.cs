@@ -130,6 +130,33 @@ public sealed class DemoEditorTests(PostgresFixture postgres)
         Assert.Empty(bob.Errors);
     }
 
+    [Fact]
+    public async Task Edits_made_while_the_server_restarts_are_saved_once_the_SignalR_provider_reconnects()
+    {
+        await using var server = await SyncServer.StartAsync(postgres);
+        await using var browser = await DemoBrowser.LaunchAsync(server.BaseUrl);
+        var alice = await browser.NewUserAsync("Alice");
+        var documentId = NewDocumentId();
+
+        await alice.GotoAsync($"?doc={documentId}&transport=signalr");
+        await alice.TypeAtEndAsync("Before the restart.");
+        await alice.ExpectSaveStateAsync("saved", "All changes saved");
+
+        await server.StopAsync();
+        await Expect(alice.ConnectionStatus).ToHaveAttributeAsync("data-state", "reconnecting");
+        await alice.TypeAtEndAsync(" During it.");
+        // Nothing can be acknowledged now, and the page must not pretend otherwise.
+        await Expect(alice.SaveStatus).ToHaveAttributeAsync("data-state", "unsaved");
+
+        await server.RestartAsync();
+        await alice.ExpectConnectedAsync();
+        await alice.ExpectSaveStateAsync("saved", "All changes saved");
+        const string expected = "Before the restart. During it.";
+        Assert.Equal(expected, (await server.ReplayAsync(documentId)).GetText("codemirror").ToString());
+        Assert.Equal(expected, await alice.TextAsync());
+        Assert.Empty(alice.Errors);
+    }
+
     private static async Task WaitForStoredTextAsync(SyncServer server, string documentId, string expected)
     {
         var deadline = DateTime.UtcNow.AddMilliseconds(DemoBrowser.TimeoutMs);

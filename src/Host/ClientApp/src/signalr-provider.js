@@ -29,17 +29,15 @@ export class SignalRProvider extends Observable {
    * @param {string} documentId
    * @param {Y.Doc} doc
    * @param {{ awareness?: awarenessProtocol.Awareness, connect?: boolean,
-   *           protocol?: signalR.IHubProtocol, resyncInterval?: number }} [options]
+   *           protocol?: signalR.IHubProtocol }} [options]
    *   `protocol` defaults to SignalR's JSON protocol; a MessagePack protocol instance works too.
-   *   `resyncInterval` (ms, 0 = off) runs a periodic `Sync` as a catch-up safety net.
    */
-  constructor (serverUrl, documentId, doc, { awareness = new awarenessProtocol.Awareness(doc), connect = true, protocol, resyncInterval = 0 } = {}) {
+  constructor (serverUrl, documentId, doc, { awareness = new awarenessProtocol.Awareness(doc), connect = true, protocol } = {}) {
     super()
     this.serverUrl = serverUrl
     this.documentId = documentId
     this.doc = doc
     this.awareness = awareness
-    this.resyncInterval = resyncInterval
     /** 'connecting' | 'connected' | 'disconnected' */
     this.status = 'disconnected'
     this.shouldConnect = false
@@ -50,12 +48,14 @@ export class SignalRProvider extends Observable {
     this._synced = false
     this._joined = false
     this._attempt = 0
+    this._rejoinNeeded = false
+    /** Local updates are numbered; _sentSeq is the newest one already part of an invocation. */
     this._seq = 0
+    this._sentSeq = 0
     /** @type {Map<number, Uint8Array>} local updates not yet acknowledged, by sequence number */
     this._unacked = new Map()
     this._inFlight = 0
     this._retryTimer = null
-    this._resyncTimer = null
     this._connectLoop = null
 
     const hubProtocol = protocol ?? new signalR.JsonHubProtocol()
@@ -122,7 +122,7 @@ export class SignalRProvider extends Observable {
    * connection or a retry after the server could not store them. */
   get savedState () {
     if (this._unacked.size === 0) return 'saved'
-    return this._joined && this._inFlight > 0 && this.lastError === null ? 'saving' : 'unsaved'
+    return this._joined && this.lastError === null ? 'saving' : 'unsaved'
   }
 
   connect () {
@@ -135,7 +135,6 @@ export class SignalRProvider extends Observable {
   async disconnect () {
     this.shouldConnect = false
     clearTimeout(this._retryTimer)
-    clearInterval(this._resyncTimer)
     if (this._joined) {
       // Leave removes this connection's awareness states on the server and tells the others.
       await this.connection.invoke('Leave', this.documentId).catch(() => {})
@@ -175,6 +174,7 @@ export class SignalRProvider extends Observable {
   async _join () {
     const result = await this.connection.invoke('Join', this.documentId, this._encode(Y.encodeStateVector(this.doc)))
     this._joined = true
+    this._rejoinNeeded = false
     this.lastError = null
     Y.applyUpdate(this.doc, decodeBinary(field(result, 'update')), this)
     const awarenessUpdate = decodeBinary(field(result, 'awareness'))
@@ -185,22 +185,22 @@ export class SignalRProvider extends Observable {
     this._sendAwareness()
     this._setStatus('connected')
     this.synced = true
-    if (this.resyncInterval > 0) {
-      clearInterval(this._resyncTimer)
-      this._resyncTimer = setInterval(() => this._resync(), this.resyncInterval)
-    }
   }
 
-  /** The Join exchange without awareness: after a `not-saved:` error and on the resync timer. */
-  async _resync () {
+  /** After a retryable hub error on a live connection: a Sync, or a Join if the server no longer
+   * counts this connection as joined. Both re-send everything unacknowledged. */
+  async _recover () {
     if (!this._joined) return
     try {
+      if (this._rejoinNeeded) {
+        await this._join()
+        return
+      }
       const result = await this.connection.invoke('Sync', this.documentId, this._encode(Y.encodeStateVector(this.doc)))
       Y.applyUpdate(this.doc, decodeBinary(field(result, 'update')), this)
       this._sendResyncDiff(decodeBinary(field(result, 'stateVector')))
-    } catch {
-      // A lost connection rejoins by itself; otherwise the next retry or timer tick tries again.
-      this._scheduleRetry()
+    } catch (error) {
+      this._onHubError(error)
     }
   }
 
@@ -215,20 +215,28 @@ export class SignalRProvider extends Observable {
     if (!isEmptyUpdate(diff)) {
       updates.push(diff)
     }
+    this._sentSeq = this._seq
     if (updates.length > 0) {
       this._invokeUpdate(updates.length === 1 ? updates[0] : Y.mergeUpdates(updates), seqs)
     }
   }
 
   _trackLocalUpdate (update) {
-    const seq = ++this._seq
-    this._unacked.set(seq, update)
-    if (this._joined) {
-      this._invokeUpdate(update, [seq])
-    } else {
-      // Sent by the resync diff of the next Join.
-      this._emitSaved()
-    }
+    this._unacked.set(++this._seq, update)
+    this._flush()
+    this._emitSaved()
+  }
+
+  /** One Update in flight at a time: what is typed meanwhile goes out merged when the ack comes,
+   * so a fast typist costs one stored event per round trip rather than one per keystroke. While
+   * disconnected or after a hub error nothing is flushed; the rejoin or recovery sends it all. */
+  _flush () {
+    if (!this._joined || this._inFlight > 0 || this.lastError !== null) return
+    const seqs = [...this._unacked.keys()].filter((seq) => seq > this._sentSeq)
+    if (seqs.length === 0) return
+    this._sentSeq = seqs[seqs.length - 1]
+    const updates = seqs.map((seq) => this._unacked.get(seq))
+    this._invokeUpdate(updates.length === 1 ? updates[0] : Y.mergeUpdates(updates), seqs)
   }
 
   _invokeUpdate (update, seqs) {
@@ -239,25 +247,35 @@ export class SignalRProvider extends Observable {
       this.savedVersion = Math.max(this.savedVersion, Number(field(ack, 'version')))
       this.lastError = null
       this._attempt = 0
-    }, (error) => {
-      // The updates stay in _unacked. A dropped connection re-sends them on the rejoin; an error
-      // from the server (`not-saved:` when PostgreSQL is unavailable) is retried with a Sync.
-      this.lastError = String(error?.message ?? error)
-      this.emit('error', [error])
-      if (this.connection.state === signalR.HubConnectionState.Connected) {
-        this._scheduleRetry()
-      }
-    }).finally(() => {
+    }, (error) => this._onHubError(error)).finally(() => {
       this._inFlight--
+      this._flush()
       this._emitSaved()
     })
+  }
+
+  /** A failed invocation keeps its updates in _unacked. A dropped connection re-sends them on the
+   * rejoin; `not-saved:` (storage unavailable, backlog full) and `not-joined:` are retried with
+   * backoff; anything else (`too-large:`, `invalid-update:`) would fail again the same way, so it
+   * waits for the next connection, and the page shows the changes as not saved meanwhile. */
+  _onHubError (error) {
+    const message = String(error?.message ?? error)
+    this.lastError = message
+    this.emit('error', [error])
+    if (this.connection.state !== signalR.HubConnectionState.Connected) return
+    if (message.includes('not-joined:')) {
+      this._rejoinNeeded = true
+    }
+    if (message.includes('not-saved:') || message.includes('not-joined:')) {
+      this._scheduleRetry()
+    }
   }
 
   _scheduleRetry () {
     if (this._retryTimer !== null || !this.shouldConnect) return
     this._retryTimer = setTimeout(() => {
       this._retryTimer = null
-      this._resync()
+      this._recover()
     }, backoffDelay(this._attempt++))
   }
 
@@ -270,7 +288,6 @@ export class SignalRProvider extends Observable {
 
   _onConnectionLost () {
     this._joined = false
-    clearInterval(this._resyncTimer)
     clearTimeout(this._retryTimer)
     this._retryTimer = null
     this.synced = false
