@@ -17,6 +17,7 @@ import { SignalRProvider } from './signalr-provider.js'
 const $ = (selector) => document.querySelector(selector)
 
 const COLORS = ['#e5484d', '#f76b15', '#ffb224', '#30a46c', '#12a594', '#0090ff', '#6e56cf', '#d6409f']
+const ADJECTIVES = ['Swift', 'Quiet', 'Bright', 'Clever', 'Bold', 'Calm', 'Keen', 'Merry', 'Brave', 'Nimble']
 const ANIMALS = ['Otter', 'Heron', 'Lynx', 'Falcon', 'Badger', 'Marten', 'Ibis', 'Orca', 'Puffin', 'Gecko']
 const USER_KEY = 'crdtcollab.user'
 const TRANSPORT_KEY = 'crdtcollab.transport'
@@ -29,7 +30,7 @@ const loadUser = () => {
     if (saved?.name && saved?.color) return saved
   } catch { /* a corrupt entry is replaced below */ }
   const pick = (list) => list[Math.floor(Math.random() * list.length)]
-  return { name: `${pick(ANIMALS)} ${Math.floor(Math.random() * 90 + 10)}`, color: pick(COLORS) }
+  return { name: `${pick(ADJECTIVES)} ${pick(ANIMALS)}`, color: pick(COLORS) }
 }
 
 let user = loadUser()
@@ -187,7 +188,8 @@ const renderSave = () => {
   if (transport === 'websocket') {
     // y-websocket has no acknowledgements, so the honest claim is "in sync", never "saved".
     const note = 'y-websocket sends edits without save receipts; switch to SignalR for confirmed saves.'
-    if (!provider.synced) return setBadge(el, 'syncing', session.status === 'connected' ? 'Syncing…' : 'Not synced — edits kept locally', note)
+    if (!navigator.onLine || session.status !== 'connected') return setBadge(el, 'unsaved', 'Not synced — edits kept locally', note)
+    if (!provider.synced) return setBadge(el, 'syncing', 'Syncing…', note)
     return setBadge(el, 'synced', 'Synced · no save receipts', note)
   }
   if (!provider.synced && provider.unsavedCount === 0) return setBadge(el, 'loading', 'Loading…')
@@ -345,8 +347,12 @@ $('#new-document-form').addEventListener('submit', async (event) => {
   }
 })
 
-window.addEventListener('online', renderConnection)
-window.addEventListener('offline', renderConnection)
+for (const event of ['online', 'offline']) {
+  window.addEventListener(event, () => {
+    renderConnection()
+    renderSave()
+  })
+}
 // Relative times age; the list also picks up documents others created.
 setInterval(refreshDocuments, 15_000)
 
