@@ -21,9 +21,16 @@ internal static class HocuspocusEndpoint
 
     public static void Map(WebApplication app) => app.Map("/hocuspocus", HandleAsync);
 
-    private static async Task HandleAsync(HttpContext context, LiveDocumentRegistry registry, SyncFrameHandler frames,
+    private static async Task HandleAsync(HttpContext context, IHostApplicationLifetime lifetime, LiveDocumentRegistry registry, SyncFrameHandler frames,
         OpenSockets sockets, IOptions<SyncServerOptions> options, TimeProvider time, ILoggerFactory loggers)
     {
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // A provider reconnects at once after our 1012; it must go to the next server, not
+            // keep this one draining.
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return;
+        }
         if (!context.WebSockets.IsWebSocketRequest)
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;

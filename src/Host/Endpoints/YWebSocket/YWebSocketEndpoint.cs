@@ -16,9 +16,16 @@ internal static class YWebSocketEndpoint
 {
     public static void Map(WebApplication app) => app.Map("/ws/{documentId}", HandleAsync);
 
-    private static async Task HandleAsync(HttpContext context, string documentId, LiveDocumentRegistry registry, SyncFrameHandler frames,
+    private static async Task HandleAsync(HttpContext context, IHostApplicationLifetime lifetime, string documentId, LiveDocumentRegistry registry, SyncFrameHandler frames,
         OpenSockets sockets, IOptions<SyncServerOptions> options, ILoggerFactory loggers)
     {
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // A provider reconnects at once after our 1012; it must go to the next server, not
+            // keep this one draining.
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return;
+        }
         if (!context.WebSockets.IsWebSocketRequest)
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
