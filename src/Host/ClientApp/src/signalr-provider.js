@@ -7,7 +7,7 @@
 
 import * as Y from 'yjs'
 import * as signalR from '@microsoft/signalr'
-import { Observable } from 'lib0/observable'
+import { ObservableV2 } from 'lib0/observable'
 import { fromBase64, toBase64 } from 'lib0/buffer'
 import * as awarenessProtocol from 'y-protocols/awareness'
 
@@ -23,7 +23,7 @@ const isEmptyUpdate = (update) => update.length <= 2 && update.every((b) => b ==
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
-export class SignalRProvider extends Observable {
+export class SignalRProvider extends ObservableV2 {
   /**
    * @param {string} serverUrl the hub's URL, e.g. `location.origin + '/hubs/sync'`
    * @param {string} documentId
