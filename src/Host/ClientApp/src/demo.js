@@ -274,7 +274,8 @@ const refreshDocuments = async () => {
   try {
     const response = await fetch('/api/documents', { headers: { accept: 'application/json' } })
     if (!response.ok) throw new Error(`HTTP ${response.status}`)
-    documents = (await response.json()).sort((a, b) => String(b.updatedAt).localeCompare(String(a.updatedAt)))
+    // Most recently changed first, as the server sends it.
+    documents = await response.json()
     $('#document-list-error').hidden = true
   } catch (error) {
     $('#document-list-error').hidden = false
