@@ -43,7 +43,7 @@ export class SignalRProvider extends ObservableV2 {
     this.shouldConnect = false
     /** The hub's stream version of the document after the newest acknowledged update. */
     this.savedVersion = -1
-    /** The last hub error (`not-saved: …` etc.), cleared by the next acknowledgement. */
+    /** The last failed invocation's error (`not-saved: …` etc.), cleared by the next ack or Join. */
     this.lastError = null
     this._synced = false
     this._joined = false
@@ -93,7 +93,7 @@ export class SignalRProvider extends ObservableV2 {
       }
     }
     this._onPageHide = () => {
-      awarenessProtocol.removeAwarenessStates(this.awareness, [this.doc.clientID], 'window unload')
+      awarenessProtocol.removeAwarenessStates(this.awareness, [this.awareness.clientID], 'window unload')
     }
     doc.on('update', this._onDocUpdate)
     awareness.on('update', this._onAwarenessUpdate)
@@ -135,6 +135,7 @@ export class SignalRProvider extends ObservableV2 {
   async disconnect () {
     this.shouldConnect = false
     clearTimeout(this._retryTimer)
+    this._retryTimer = null
     if (this._joined) {
       // Leave removes this connection's awareness states on the server and tells the others.
       await this.connection.invoke('Leave', this.documentId).catch(() => {})
