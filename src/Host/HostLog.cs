@@ -44,4 +44,10 @@ internal static partial class HostLog
 
     [LoggerMessage(14, LogLevel.Information, "{What}")]
     public static partial void Startup(ILogger logger, string what);
+
+    [LoggerMessage(15, LogLevel.Information, "Role of {UserId} on {DocumentId} is now {Role}")]
+    public static partial void RoleChanged(ILogger logger, string documentId, string userId, string role);
+
+    [LoggerMessage(16, LogLevel.Warning, "Listening for permission changes failed; retrying")]
+    public static partial void PermissionWatchFailed(ILogger logger, Exception e);
 }

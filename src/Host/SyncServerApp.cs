@@ -9,7 +9,9 @@ using CrdtCollab.Host.Endpoints.YWebSocket;
 using CrdtCollab.Host.Intake;
 using CrdtCollab.Host.Lifecycle;
 using CrdtCollab.Host.LiveDocuments;
+using CrdtCollab.Host.Security;
 using CrdtCollab.Host.Storage;
+using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Wolverine;
@@ -37,6 +39,18 @@ public static class SyncServerApp
         }
         var options = builder.Configuration.GetSection(SyncServerOptions.Section).Get<SyncServerOptions>() ?? new SyncServerOptions();
         builder.Services.AddOptions<SyncServerOptions>().Bind(builder.Configuration.GetSection(SyncServerOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        var auth = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        if (auth.HasExternalIssuer && string.IsNullOrWhiteSpace(auth.Audience))
+        {
+            throw new InvalidOperationException("Auth:Audience is required with an external issuer (Auth:Authority or Auth:SigningKey).");
+        }
+        if (!RoleNames.TryParse(auth.DefaultLinkRole, out var linkRole) || linkRole == Role.Owner)
+        {
+            throw new InvalidOperationException("Auth:DefaultLinkRole must be none, viewer, commenter or editor.");
+        }
+        builder.Services.AddOptions<AuthOptions>().Bind(builder.Configuration.GetSection(AuthOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<SecurityLimits>().Bind(builder.Configuration.GetSection(SecurityLimits.Section)).ValidateDataAnnotations().ValidateOnStart();
+        var limits = builder.Configuration.GetSection(SecurityLimits.Section).Get<SecurityLimits>() ?? new SecurityLimits();
 
         var startupLogger = LoggerFactory.Create(l => l.AddConsole()).CreateLogger("CrdtCollab.Host");
         var connectionString = builder.Configuration.GetConnectionString("Postgres");
@@ -44,19 +58,30 @@ public static class SyncServerApp
         {
             var embedded = new EmbeddedPostgres(options.DataDirectory ?? EmbeddedPostgres.DefaultDataDirectory(), startupLogger);
             await embedded.StartAsync(CancellationToken.None);
-            builder.Services.AddSingleton(embedded);
+            // Through a factory, so the container owns it and stops the server on shutdown.
+            builder.Services.AddSingleton(_ => embedded);
             connectionString = embedded.ConnectionString;
         }
         AddStorage(builder.Services, connectionString, options);
         AddPipeline(builder, options);
+        AddSecurity(builder.Services, auth, limits, options.DataDirectory ?? EmbeddedPostgres.DefaultDataDirectory());
 
         var app = builder.Build();
         await app.Services.GetRequiredService<PostgresEventStore>().MigrateAsync();
         await app.Services.GetRequiredService<DocumentCatalog>().MigrateAsync(CancellationToken.None);
+        await app.Services.GetRequiredService<PermissionStore>().MigrateAsync(CancellationToken.None);
 
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseSecurityHeaders();
+        app.UseRateLimiter();
+        app.UseCors();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        AuthApi.Map(app, auth);
         DocumentsApi.Map(app);
         YWebSocketEndpoint.Map(app);
         HocuspocusEndpoint.Map(app);
@@ -64,6 +89,33 @@ public static class SyncServerApp
         app.Lifetime.ApplicationStarted.Register(() =>
             HostLog.Startup(app.Logger, $"CrdtCollab sync server on {string.Join(", ", app.Urls)} (demo at /, y-websocket at /ws/{{id}}, Hocuspocus at /hocuspocus, SignalR at /hubs/sync); schema {options.Schema}"));
         return app;
+    }
+
+    private static void AddSecurity(IServiceCollection services, AuthOptions auth, SecurityLimits limits, string dataDirectory)
+    {
+        AuthenticationSetup.Add(services, auth, dataDirectory);
+        services.AddSingleton<TokenService>();
+        services.AddSingleton<UserSessions>();
+        services.AddSingleton<DocumentAccess>();
+        services.AddHostedService<PermissionWatcher>();
+        services.AddProblemDetails();
+        services.AddRateLimiter(rate =>
+        {
+            rate.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            rate.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = limits.HttpRequestsPerMinute,
+                    Window = TimeSpan.FromMinutes(1),
+                }));
+        });
+        services.AddCors(cors => cors.AddDefaultPolicy(policy =>
+        {
+            if (limits.CorsOrigins.Length > 0)
+            {
+                policy.WithOrigins(limits.CorsOrigins).AllowAnyHeader().AllowAnyMethod();
+            }
+        }));
     }
 
     private static void AddStorage(IServiceCollection services, string connectionString, SyncServerOptions options)
@@ -76,6 +128,7 @@ public static class SyncServerApp
             MaxPayloadBytes = options.MaxUpdateBytes * 2,
         }, sp.GetRequiredService<ILogger<PostgresEventStore>>()));
         services.AddSingleton(sp => new DocumentCatalog(sp.GetRequiredService<NpgsqlDataSource>(), options.Schema));
+        services.AddSingleton(sp => new PermissionStore(sp.GetRequiredService<NpgsqlDataSource>(), options.Schema));
     }
 
     private static void AddPipeline(WebApplicationBuilder builder, SyncServerOptions options)

@@ -33,9 +33,12 @@ public sealed class SyncServerOptions
     [Range(1, 10_000_000)]
     public int MaxBacklogUpdates { get; set; } = 50_000;
 
-    /// <summary>The largest single update (or WebSocket message) accepted.</summary>
+    /// <summary>
+    /// The largest single update (or WebSocket message) accepted. 1 MiB holds a long document's
+    /// first sync; a bigger offline backlog is refused with <c>too-large</c> rather than buffered.
+    /// </summary>
     [Range(1024, 512 * 1024 * 1024)]
-    public int MaxUpdateBytes { get; set; } = 16 * 1024 * 1024;
+    public int MaxUpdateBytes { get; set; } = 1024 * 1024;
 
     /// <summary>A live document refuses updates past this size (loaded plus accepted bytes).</summary>
     [Range(1024, long.MaxValue)]

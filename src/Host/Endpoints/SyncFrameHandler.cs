@@ -16,6 +16,7 @@ internal sealed class SyncFrameHandler(UpdateIntake intake)
     /// SyncStep2) returns the task that completes when it is saved; otherwise null.
     /// </summary>
     /// <exception cref="Crdt.UpdateFormatException">The frame is malformed; nothing was applied.</exception>
+    /// <exception cref="IntakeRejectedException">An awareness update over the rate limit or malformed.</exception>
     public Task<UpdateReceipt>? Handle(LiveDocument doc, IDocumentSubscriber subscriber, ReadOnlySpan<byte> frame, Action<byte[]> reply, string? userId)
     {
         switch (YWebSocketEnvelope.ReadMessageType(frame))
@@ -29,7 +30,7 @@ internal sealed class SyncFrameHandler(UpdateIntake intake)
                 }
                 return intake.SubmitAsync(doc, message.Payload, subscriber, userId);
             case YWebSocketMessageType.Awareness:
-                doc.ApplyAwareness(YWebSocketEnvelope.DecodeAwareness(frame), subscriber);
+                intake.SubmitAwareness(doc, YWebSocketEnvelope.DecodeAwareness(frame), subscriber);
                 return null;
             case YWebSocketMessageType.QueryAwareness:
                 if (doc.EncodeAwarenessStates() is { } states)

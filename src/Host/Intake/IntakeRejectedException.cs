@@ -20,6 +20,10 @@ internal sealed class IntakeRejectedException(RejectionReason reason, string mes
         RejectionReason.ServerBusy => "server-busy",
         RejectionReason.InvalidDocumentId => "invalid-document-id",
         RejectionReason.NotJoined => "not-joined",
+        RejectionReason.Forbidden => "forbidden",
+        RejectionReason.RateLimited => "rate-limited",
+        RejectionReason.TooManyConnections => "too-many-connections",
+        RejectionReason.Unauthorized => "unauthorized",
         _ => "error",
     };
 }

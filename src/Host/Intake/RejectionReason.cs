@@ -23,4 +23,16 @@ internal enum RejectionReason
 
     /// <summary><c>not-joined</c>: a message for a document the connection has not joined.</summary>
     NotJoined,
+
+    /// <summary><c>forbidden</c>: the user's role does not allow it (a viewer writing, no access).</summary>
+    Forbidden,
+
+    /// <summary><c>rate-limited</c>: the connection sent faster than its token bucket allows.</summary>
+    RateLimited,
+
+    /// <summary><c>too-many-connections</c>: a per-user or per-document session limit.</summary>
+    TooManyConnections,
+
+    /// <summary><c>unauthorized</c>: no valid token.</summary>
+    Unauthorized,
 }

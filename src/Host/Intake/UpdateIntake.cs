@@ -22,6 +22,17 @@ internal sealed class UpdateIntake(IIntakeQueue queue, CommitBacklog backlog, IO
     public async Task<UpdateReceipt> SubmitAsync(LiveDocument doc, byte[] update, IDocumentSubscriber? origin, string? userId)
     {
         var o = options.Value;
+        if (origin is not null)
+        {
+            if (!Security.RoleNames.CanWrite(origin.Role))
+            {
+                throw Reject(doc, RejectionReason.Forbidden, $"{origin.User.Id} is a {Security.RoleNames.Of(origin.Role)} of {doc.Id} and cannot change it");
+            }
+            if (!origin.Limits.Updates.TryTake())
+            {
+                throw Reject(doc, RejectionReason.RateLimited, "too many updates per second");
+            }
+        }
         if (update.Length > o.MaxUpdateBytes)
         {
             throw Reject(doc, RejectionReason.UpdateTooLarge, $"update of {update.Length} bytes exceeds {o.MaxUpdateBytes}");
@@ -55,6 +66,24 @@ internal sealed class UpdateIntake(IIntakeQueue queue, CommitBacklog backlog, IO
         }
         await queue.EnqueueAsync(new PendingUpdate(doc, outcome.Sequence, outcome.ToStore, Guid.CreateVersion7(), userId));
         return new UpdateReceipt(true, await outcome.Saved);
+    }
+
+    /// <summary>Applies an awareness update within the subscriber's rate limit.</summary>
+    /// <exception cref="IntakeRejectedException">Over the limit, or malformed.</exception>
+    public void SubmitAwareness(LiveDocument doc, byte[] update, IDocumentSubscriber origin)
+    {
+        if (!origin.Limits.Awareness.TryTake())
+        {
+            throw Reject(doc, RejectionReason.RateLimited, "too many awareness updates per second");
+        }
+        try
+        {
+            doc.ApplyAwareness(update, origin);
+        }
+        catch (UpdateFormatException e)
+        {
+            throw Reject(doc, RejectionReason.InvalidUpdate, "awareness: " + e.Message);
+        }
     }
 
     private IntakeRejectedException Reject(LiveDocument doc, RejectionReason reason, string detail)

@@ -59,6 +59,9 @@ internal sealed class LiveDocument
 
     public int SubscriberCount => Volatile.Read(ref _subscribers).Length;
 
+    /// <summary>The subscribers now (a snapshot).</summary>
+    public IReadOnlyList<IDocumentSubscriber> Subscribers => Volatile.Read(ref _subscribers);
+
     /// <summary>True when every accepted update is committed.</summary>
     public bool FullyCommitted
     {
@@ -85,13 +88,17 @@ internal sealed class LiveDocument
     /// <summary>
     /// Adds a subscriber; false when the document was evicted meanwhile (load it again).
     /// </summary>
-    public bool TryAttach(IDocumentSubscriber subscriber)
+    public bool TryAttach(IDocumentSubscriber subscriber, int maxSubscribers)
     {
         lock (_gate)
         {
             if (Evicted)
             {
                 return false;
+            }
+            if (_subscribers.Length >= maxSubscribers)
+            {
+                throw new Intake.IntakeRejectedException(Intake.RejectionReason.TooManyConnections, $"document {Id} has {maxSubscribers} open sessions");
             }
             _subscribers = [.. _subscribers, subscriber];
             return true;

@@ -9,7 +9,7 @@ namespace CrdtCollab.Host.LiveDocuments;
 /// one load; a failed load is forgotten so the next join tries again. Idle documents are evicted
 /// by <see cref="DocumentEvictionService"/>.
 /// </summary>
-internal sealed class LiveDocumentRegistry(DocumentLoader loader, IOptions<SyncServerOptions> options, ILogger<LiveDocumentRegistry> logger)
+internal sealed class LiveDocumentRegistry(DocumentLoader loader, IOptions<SyncServerOptions> options, IOptions<Security.SecurityLimits> limits, ILogger<LiveDocumentRegistry> logger)
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<LiveDocument>>> _documents = new(StringComparer.Ordinal);
 
@@ -26,7 +26,7 @@ internal sealed class LiveDocumentRegistry(DocumentLoader loader, IOptions<SyncS
         while (true)
         {
             var doc = await GetOrLoadAsync(documentId, cancellationToken);
-            if (doc.TryAttach(subscriber))
+            if (doc.TryAttach(subscriber, limits.Value.MaxConnectionsPerDocument))
             {
                 return doc;
             }

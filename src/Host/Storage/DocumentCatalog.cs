@@ -29,17 +29,20 @@ internal sealed class DocumentCatalog(NpgsqlDataSource dataSource, string schema
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    /// <summary>The most recently changed documents first.</summary>
-    public async Task<IReadOnlyList<DocumentSummary>> ListAsync(int limit, CancellationToken cancellationToken)
+    /// <summary>The documents <paramref name="userId"/> may read, most recently changed first.</summary>
+    public async Task<IReadOnlyList<DocumentSummary>> ListAsync(string userId, int limit, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
             $"""
             SELECT d.id, d.created_at, s.updated_at, coalesce(s.version, 0)
               FROM {schema}.documents d LEFT JOIN {schema}.streams s ON s.id = d.stream_id
+             WHERE EXISTS (SELECT 1 FROM {schema}.document_acl a
+                            WHERE a.document_id = d.id AND a.user_id IN ($2, '*') AND a.role > 0)
              ORDER BY coalesce(s.updated_at, d.created_at) DESC, d.id
              LIMIT $1
             """);
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = userId });
         var result = new List<DocumentSummary>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

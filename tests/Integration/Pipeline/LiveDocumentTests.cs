@@ -48,7 +48,7 @@ public sealed class LiveDocumentTests(PostgresFixture postgres)
         await Assert.ThrowsAsync<HubException>(() => client.JoinAsync("broken-load"));
         var registry = server.Services.GetRequiredService<LiveDocumentRegistry>();
         Assert.Null(registry.Find("broken-load"));
-        using var http = new HttpClient { BaseAddress = server.BaseUrl };
+        using var http = await server.HttpAsync();
         Assert.False((await http.GetAsync("/api/documents/broken-load/state")).IsSuccessStatusCode);
 
         await using (var fix = postgres.DataSource.CreateCommand($"DELETE FROM {server.Schema}.events WHERE stream_id = $1 AND stream_version = 2"))

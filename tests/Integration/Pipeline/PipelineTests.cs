@@ -83,7 +83,7 @@ public sealed class PipelineTests(PostgresFixture postgres)
 
         var events = await server.OpenStore().ReadStreamAsync(DocumentStreamId.For("hostile"), 0, 100);
         Assert.Single(events);
-        using var http = new HttpClient { BaseAddress = server.BaseUrl };
+        using var http = await server.HttpAsync();
         Assert.Equal("kept", await http.GetStringAsync("/api/documents/hostile/text"));
         // The connection survives a refused update.
         var ack = await client.UpdateAsync("hostile", TextUpdate(8, "more "));

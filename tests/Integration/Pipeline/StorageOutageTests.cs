@@ -39,7 +39,7 @@ public sealed class StorageOutageTests(PostgresFixture postgres)
         }
         await Task.Delay(1500);
         Assert.All(unsaved, t => Assert.False(t.IsCompleted));
-        using var http = new HttpClient { BaseAddress = server.BaseUrl };
+        using var http = await server.HttpAsync();
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await http.GetAsync("/health")).StatusCode);
 
         // The backlog is full: a further update is refused, not applied, and not broadcast.

@@ -13,9 +13,11 @@ public sealed class RawHubClient : IAsyncDisposable
 
     public HubConnection Connection => _connection;
 
-    public static async Task<RawHubClient> ConnectAsync(SyncServer server, bool messagePack = false)
+    /// <summary>Connects as <paramref name="user"/> (a token from the embedded issuer), or with <paramref name="token"/> as given.</summary>
+    public static async Task<RawHubClient> ConnectAsync(SyncServer server, bool messagePack = false, string user = "tester", string? token = null)
     {
-        var builder = new HubConnectionBuilder().WithUrl(new Uri(server.BaseUrl, "/hubs/sync"));
+        token ??= await server.TokenAsync(user);
+        var builder = new HubConnectionBuilder().WithUrl(new Uri(server.BaseUrl, "/hubs/sync"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token));
         if (messagePack)
         {
             builder.AddMessagePackProtocol();

@@ -19,6 +19,7 @@ public sealed class SyncServer : IAsyncDisposable
 {
     private readonly PostgresFixture _postgres;
     private readonly IReadOnlyDictionary<string, string?> _settings;
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "crdtcollab-host-" + Guid.NewGuid().ToString("N")[..12]);
     private WebApplication? _app;
 
     private SyncServer(PostgresFixture postgres, string schema, int port, IReadOnlyDictionary<string, string?> settings)
@@ -79,7 +80,36 @@ public sealed class SyncServer : IAsyncDisposable
         return doc;
     }
 
-    public async ValueTask DisposeAsync() => await StopAsync();
+    /// <summary>A token from the embedded issuer for <paramref name="name"/> (POST /auth/dev-token).</summary>
+    public async Task<string> TokenAsync(string name = "tester")
+    {
+        using var http = new HttpClient { BaseAddress = BaseUrl };
+        var response = await http.PostAsync("/auth/dev-token", new StringContent($"{{\"name\":\"{name}\"}}", System.Text.Encoding.UTF8, "application/json"));
+        response.EnsureSuccessStatusCode();
+        using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return json.RootElement.GetProperty("token").GetString()!;
+    }
+
+    /// <summary>An HTTP client signed in as <paramref name="name"/>.</summary>
+    public async Task<HttpClient> HttpAsync(string name = "tester")
+    {
+        var http = new HttpClient { BaseAddress = BaseUrl };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await TokenAsync(name));
+        return http;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Never started far enough to write its key.
+        }
+    }
 
     private async Task StartAppAsync()
     {
@@ -88,6 +118,10 @@ public sealed class SyncServer : IAsyncDisposable
             ["ConnectionStrings:Postgres"] = _settings.TryGetValue("ConnectionStrings:Postgres", out var cs) ? cs : _postgres.ConnectionString,
             ["Sync:Schema"] = Schema,
             ["urls"] = BaseUrl.ToString().TrimEnd('/'),
+            // The embedded issuer keeps its signing key here; a restart reuses it, so tokens survive.
+            ["Sync:DataDirectory"] = _dataDirectory,
+            // Tests open many connections from one address.
+            ["Limits:HttpRequestsPerMinute"] = "100000",
         };
         foreach (var (k, v) in _settings)
         {

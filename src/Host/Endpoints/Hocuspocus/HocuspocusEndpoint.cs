@@ -2,7 +2,7 @@ using System.Net.WebSockets;
 using CrdtCollab.Crdt;
 using CrdtCollab.Crdt.Protocols;
 using CrdtCollab.Host.Intake;
-using CrdtCollab.Host.LiveDocuments;
+using CrdtCollab.Host.Security;
 using Microsoft.Extensions.Options;
 
 namespace CrdtCollab.Host.Endpoints.Hocuspocus;
@@ -17,12 +17,11 @@ namespace CrdtCollab.Host.Endpoints.Hocuspocus;
 internal static class HocuspocusEndpoint
 {
     private const int MaxTokenBytes = 16 * 1024;
-    private const string ReadWrite = "read-write";
 
     public static void Map(WebApplication app) => app.Map("/hocuspocus", HandleAsync);
 
-    private static async Task HandleAsync(HttpContext context, IHostApplicationLifetime lifetime, LiveDocumentRegistry registry, SyncFrameHandler frames,
-        OpenSockets sockets, IOptions<SyncServerOptions> options, TimeProvider time, ILoggerFactory loggers)
+    private static async Task HandleAsync(HttpContext context, IHostApplicationLifetime lifetime, DocumentAccess access, TokenService tokens, SyncFrameHandler frames,
+        OpenSockets sockets, IOptions<SyncServerOptions> options, IOptions<SecurityLimits> limits, TimeProvider time, ILoggerFactory loggers)
     {
         if (lifetime.ApplicationStopping.IsCancellationRequested)
         {
@@ -41,7 +40,7 @@ internal static class HocuspocusEndpoint
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         await using var session = new WebSocketSession(socket, options.Value.MaxUpdateBytes + 1024, options.Value.MaxQueuedMessagesPerConnection, context.TraceIdentifier);
         sockets.Add(session);
-        var documents = new Dictionary<string, HocuspocusSubscriber>(StringComparer.Ordinal);
+        var documents = new System.Collections.Concurrent.ConcurrentDictionary<string, HocuspocusSubscriber>(StringComparer.Ordinal);
         string reason = "closed by client";
         try
         {
@@ -50,7 +49,7 @@ internal static class HocuspocusEndpoint
             {
                 using (message)
                 {
-                    await HandleMessageAsync(message, session, documents, registry, frames, time, logger, stop.Token);
+                    await HandleMessageAsync(message, new Session(session, documents, access, tokens, frames, limits.Value, time, logger), stop.Token);
                 }
             }
         }
@@ -68,15 +67,18 @@ internal static class HocuspocusEndpoint
         {
             foreach (var d in documents.Values)
             {
-                d.Document.Detach(d);
+                access.Close(d.Document, d);
             }
             sockets.Remove(session);
             HostLog.ConnectionClosed(logger, session.ConnectionId, "hocuspocus", reason);
         }
     }
 
-    private static async Task HandleMessageAsync(PooledMessage message, WebSocketSession session, Dictionary<string, HocuspocusSubscriber> documents,
-        LiveDocumentRegistry registry, SyncFrameHandler frames, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
+    /// <summary>What one socket's message handling needs.</summary>
+    private sealed record Session(WebSocketSession Socket, System.Collections.Concurrent.ConcurrentDictionary<string, HocuspocusSubscriber> Documents, DocumentAccess Access, TokenService Tokens,
+        SyncFrameHandler Frames, SecurityLimits Limits, TimeProvider Time, ILogger Logger);
+
+    private static async Task HandleMessageAsync(PooledMessage message, Session s, CancellationToken cancellationToken)
     {
         var address = HocuspocusFrame.ReadName(message.Span, out int consumed);
         int pos = consumed;
@@ -88,16 +90,13 @@ internal static class HocuspocusEndpoint
         {
             case HocuspocusMessageType.Auth:
                 long subtype = HocuspocusFrame.ReadVarUint(message.Span, ref pos);
-                if (subtype == HocuspocusFrame.AuthToken)
-                {
-                    _ = HocuspocusFrame.ReadVarString(message.Span, ref pos, MaxTokenBytes); // authentication arrives with the security issue
-                }
-                await OpenAsync(address, documentId, session, documents, registry, cancellationToken);
+                var token = subtype == HocuspocusFrame.AuthToken ? HocuspocusFrame.ReadVarString(message.Span, ref pos, MaxTokenBytes) : null;
+                await OpenAsync(address, documentId, token, s, cancellationToken);
                 return;
             case HocuspocusMessageType.Close:
-                if (documents.Remove(address, out var closed))
+                if (s.Documents.TryRemove(address, out var closed))
                 {
-                    closed.Document.Detach(closed);
+                    s.Access.Close(closed.Document, closed);
                 }
                 return;
             case HocuspocusMessageType.Sync or HocuspocusMessageType.Awareness or HocuspocusMessageType.QueryAwareness:
@@ -106,65 +105,79 @@ internal static class HocuspocusEndpoint
                 // Pong, stateless messages: nothing for the server to do.
                 return;
         }
-        if (!documents.TryGetValue(address, out var subscriber))
+        if (!s.Documents.TryGetValue(address, out var subscriber))
         {
             // Hocuspocus admits document messages only after the auth message for that document.
-            session.Send(HocuspocusFrame.PermissionDenied(address, "not-joined: send the auth message first"));
+            s.Socket.Send(HocuspocusFrame.PermissionDenied(address, "not-joined: send the auth message first"));
             return;
         }
         var inner = message.Span[consumed..];
         Task<UpdateReceipt>? saved;
         try
         {
-            saved = frames.Handle(subscriber.Document, subscriber, inner, reply => session.Send(HocuspocusFrame.Prefix(address, reply)), null);
+            saved = s.Frames.Handle(subscriber.Document, subscriber, inner, reply => s.Socket.Send(HocuspocusFrame.Prefix(address, reply)), subscriber.User.Id);
         }
         catch (UpdateFormatException e)
         {
-            HostLog.BadFrame(logger, session.ConnectionId, e.Message);
-            session.Send(HocuspocusFrame.SyncStatus(address, saved: false));
+            HostLog.BadFrame(s.Logger, s.Socket.ConnectionId, e.Message);
+            s.Socket.Send(HocuspocusFrame.SyncStatus(address, saved: false));
+            return;
+        }
+        catch (IntakeRejectedException e)
+        {
+            // An awareness update over the rate limit or malformed: dropped, the session goes on.
+            HostLog.BadFrame(s.Logger, s.Socket.ConnectionId, e.ClientMessage);
             return;
         }
         if (type == HocuspocusMessageType.Sync && inner.Length > 1 && inner[1] == (byte)SyncMessageType.SyncStep1)
         {
             // As Hocuspocus's server does: answer step 1 with step 2, then ask for what we lack.
-            session.Send(HocuspocusFrame.Prefix(address, YWebSocketEnvelope.EncodeSyncStep1(subscriber.Document.EncodeStateVector())));
+            s.Socket.Send(HocuspocusFrame.Prefix(address, YWebSocketEnvelope.EncodeSyncStep1(subscriber.Document.EncodeStateVector())));
         }
         if (saved is not null)
         {
+            var socket = s.Socket;
+            var logger = s.Logger;
             _ = saved.ContinueWith(t =>
             {
                 if (t.Exception?.InnerException is IntakeRejectedException rejected)
                 {
-                    HostLog.BadFrame(logger, session.ConnectionId, rejected.ClientMessage);
+                    HostLog.BadFrame(logger, socket.ConnectionId, rejected.ClientMessage);
                 }
-                session.Send(HocuspocusFrame.SyncStatus(address, t.IsCompletedSuccessfully));
+                socket.Send(HocuspocusFrame.SyncStatus(address, t.IsCompletedSuccessfully));
             }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }
 
-    private static async Task OpenAsync(string address, string documentId, WebSocketSession session, Dictionary<string, HocuspocusSubscriber> documents,
-        LiveDocumentRegistry registry, CancellationToken cancellationToken)
+    private static async Task OpenAsync(string address, string documentId, string? token, Session s, CancellationToken cancellationToken)
     {
-        if (documents.ContainsKey(address))
+        if (await s.Tokens.ValidateAsync(token, cancellationToken) is not { } user)
         {
-            session.Send(HocuspocusFrame.Authenticated(address, ReadWrite));
+            s.Socket.Send(HocuspocusFrame.PermissionDenied(address, "unauthorized: a valid token is required"));
+            return;
+        }
+        if (s.Documents.TryGetValue(address, out var existing))
+        {
+            s.Socket.Send(HocuspocusFrame.Authenticated(address, HocuspocusFrame.ScopeOf(existing.Role)));
             return;
         }
         if (!DocumentId.IsValid(documentId))
         {
-            session.Send(HocuspocusFrame.PermissionDenied(address, "invalid-document-id: 1-128 characters of [A-Za-z0-9._-]"));
+            s.Socket.Send(HocuspocusFrame.PermissionDenied(address, "invalid-document-id: 1-128 characters of [A-Za-z0-9._-]"));
             return;
         }
-        var subscriber = new HocuspocusSubscriber(session, address);
+        var documents = s.Documents;
+        var subscriber = new HocuspocusSubscriber(s.Socket, address, user, new SubscriberLimits(s.Limits, s.Time),
+            revoked => documents.TryRemove(revoked.Address, out _));
         try
         {
-            subscriber.Document = await registry.AttachAsync(documentId, subscriber, cancellationToken);
-            documents.Add(address, subscriber);
-            session.Send(HocuspocusFrame.Authenticated(address, ReadWrite));
+            subscriber.Document = await s.Access.OpenAsync(documentId, subscriber, cancellationToken);
+            documents[address] = subscriber;
+            s.Socket.Send(HocuspocusFrame.Authenticated(address, HocuspocusFrame.ScopeOf(subscriber.Role)));
         }
         catch (IntakeRejectedException e)
         {
-            session.Send(HocuspocusFrame.PermissionDenied(address, e.ClientMessage));
+            s.Socket.Send(HocuspocusFrame.PermissionDenied(address, e.ClientMessage));
         }
     }
 }

@@ -76,6 +76,9 @@ internal static class HocuspocusFrame
         return result;
     }
 
+    /// <summary>Hocuspocus's scopes: <c>read-write</c> or <c>readonly</c>.</summary>
+    public static string ScopeOf(Security.Role role) => Security.RoleNames.CanWrite(role) ? "read-write" : "readonly";
+
     public static byte[] Authenticated(string name, string scope) => Prefix(name, Inner(HocuspocusMessageType.Auth, AuthAuthenticated, scope));
 
     public static byte[] PermissionDenied(string name, string reason) => Prefix(name, Inner(HocuspocusMessageType.Auth, AuthPermissionDenied, reason));

@@ -10,15 +10,18 @@ namespace CrdtCollab.Host.Endpoints.Hub;
 /// they reach the client in the document's order and never block a broadcast; a connection that
 /// falls too far behind is aborted (its client reconnects and resyncs).
 /// </summary>
-internal sealed class HubSubscriber : IDocumentSubscriber
+internal sealed class HubSubscriber : SubscriberBase
 {
     private readonly Channel<OutgoingMessage> _outgoing;
     private readonly IHubContext<SyncHub> _hub;
     private readonly string _connectionId;
     private readonly Action _abort;
+    private readonly Action<HubSubscriber> _revoked;
 
-    public HubSubscriber(IHubContext<SyncHub> hub, string connectionId, Action abort, int maxQueued)
+    public HubSubscriber(IHubContext<SyncHub> hub, string connectionId, Action abort, Action<HubSubscriber> revoked, int maxQueued,
+        Security.ConnectionUser user, Security.SubscriberLimits limits) : base(user, limits)
     {
+        _revoked = revoked;
         _hub = hub;
         _connectionId = connectionId;
         _abort = abort;
@@ -28,9 +31,9 @@ internal sealed class HubSubscriber : IDocumentSubscriber
 
     public LiveDocument Document { get; set; } = null!;
 
-    public HashSet<long> AwarenessClients { get; } = [];
+    public string DocumentId { get; init; } = "";
 
-    public void Deliver(OutgoingMessage message)
+    public override void Deliver(OutgoingMessage message)
     {
         if (!_outgoing.Writer.TryWrite(message))
         {
@@ -38,7 +41,21 @@ internal sealed class HubSubscriber : IDocumentSubscriber
         }
     }
 
-    public void Disconnect(string reason) => _abort();
+    public override void Disconnect(string reason) => _abort();
+
+    public override void RoleChanged(Security.Role role)
+    {
+        var client = _hub.Clients.Client(_connectionId);
+        if (role == Security.Role.None)
+        {
+            _revoked(this);
+            _ = client.SendAsync("revoked", DocumentId, "access revoked");
+        }
+        else
+        {
+            _ = client.SendAsync("role", DocumentId, Security.RoleNames.Of(role));
+        }
+    }
 
     public void Complete() => _outgoing.Writer.TryComplete();
 

@@ -1,6 +1,8 @@
 using CrdtCollab.Crdt;
 using CrdtCollab.Host.Intake;
 using CrdtCollab.Host.LiveDocuments;
+using CrdtCollab.Host.Security;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
@@ -9,11 +11,13 @@ namespace CrdtCollab.Host.Endpoints.Hub;
 /// <summary>
 /// <c>/hubs/sync</c>: join, leave, sync, update and awareness over SignalR (JSON or MessagePack).
 /// A thin hub: the joined documents live in <see cref="HubSessions"/>, the work in the pipeline.
-/// <see cref="Update"/> returns only after the update is committed.
+/// <see cref="Update"/> returns only after the update is committed. Every call needs a valid
+/// token (the <c>access_token</c> query on WebSockets) and a role on the document.
 /// </summary>
+[Authorize]
 public sealed class SyncHub(IServiceProvider services) : Microsoft.AspNetCore.SignalR.Hub
 {
-    private LiveDocumentRegistry Registry => services.GetRequiredService<LiveDocumentRegistry>();
+    private DocumentAccess Access => services.GetRequiredService<DocumentAccess>();
 
     private HubSessions Sessions => services.GetRequiredService<HubSessions>();
 
@@ -21,43 +25,51 @@ public sealed class SyncHub(IServiceProvider services) : Microsoft.AspNetCore.Si
     public async Task<JoinResult> Join(string documentId, byte[] stateVector)
     {
         var mine = Sessions.Of(Context.ConnectionId);
-        if (!mine.TryGetValue(documentId, out var subscriber))
+        if (!mine.TryGetValue(documentId ?? "", out var subscriber))
         {
             if (!DocumentId.IsValid(documentId))
             {
                 throw Error(RejectionReason.InvalidDocumentId, "1-128 characters of [A-Za-z0-9._-]");
             }
+            var user = ConnectionUser.From(Context.User) ?? throw Error(RejectionReason.Unauthorized, "the token has no subject");
             var context = Context;
-            subscriber = new HubSubscriber(services.GetRequiredService<IHubContext<SyncHub>>(), Context.ConnectionId, () => context.Abort(),
-                services.GetRequiredService<IOptions<SyncServerOptions>>().Value.MaxQueuedMessagesPerConnection);
+            var sessions = Sessions;
+            var connectionId = Context.ConnectionId;
+            subscriber = new HubSubscriber(services.GetRequiredService<IHubContext<SyncHub>>(), connectionId, () => context.Abort(),
+                revoked => sessions.Of(connectionId).TryRemove(new KeyValuePair<string, HubSubscriber>(revoked.DocumentId, revoked)),
+                services.GetRequiredService<IOptions<SyncServerOptions>>().Value.MaxQueuedMessagesPerConnection,
+                user, new SubscriberLimits(services.GetRequiredService<IOptions<SecurityLimits>>().Value, TimeProvider.System))
+            {
+                DocumentId = documentId!,
+            };
             try
             {
-                subscriber.Document = await Registry.AttachAsync(documentId, subscriber, Context.ConnectionAborted);
+                subscriber.Document = await Access.OpenAsync(documentId!, subscriber, Context.ConnectionAborted);
             }
             catch (IntakeRejectedException e)
             {
                 subscriber.Complete();
                 throw new HubException(e.ClientMessage);
             }
-            if (!mine.TryAdd(documentId, subscriber))
+            if (!mine.TryAdd(documentId!, subscriber))
             {
                 // A concurrent Join of the same document won; keep one subscription.
-                subscriber.Document.Detach(subscriber);
+                Access.Close(subscriber.Document, subscriber);
                 subscriber.Complete();
-                subscriber = mine[documentId];
+                subscriber = mine[documentId!];
             }
         }
         var doc = subscriber.Document;
         var sync = Answer(doc, stateVector);
-        return new JoinResult(sync.Update, sync.StateVector, doc.EncodeAwarenessStates() ?? []);
+        return new JoinResult(sync.Update, sync.StateVector, doc.EncodeAwarenessStates() ?? []) { Role = RoleNames.Of(subscriber.Role) };
     }
 
     /// <summary>Leaves a document; the awareness states this connection set are removed.</summary>
     public Task Leave(string documentId)
     {
-        if (Sessions.Of(Context.ConnectionId).TryRemove(documentId, out var subscriber))
+        if (documentId is not null && Sessions.Of(Context.ConnectionId).TryRemove(documentId, out var subscriber))
         {
-            subscriber.Document.Detach(subscriber);
+            Access.Close(subscriber.Document, subscriber);
             subscriber.Complete();
         }
         return Task.CompletedTask;
@@ -72,7 +84,7 @@ public sealed class SyncHub(IServiceProvider services) : Microsoft.AspNetCore.Si
         var subscriber = Joined(documentId);
         try
         {
-            var receipt = await services.GetRequiredService<UpdateIntake>().SubmitAsync(subscriber.Document, update, subscriber, Context.UserIdentifier);
+            var receipt = await services.GetRequiredService<UpdateIntake>().SubmitAsync(subscriber.Document, update ?? [], subscriber, subscriber.User.Id);
             return new UpdateAck(receipt.Stored, receipt.Version);
         }
         catch (IntakeRejectedException e)
@@ -87,11 +99,11 @@ public sealed class SyncHub(IServiceProvider services) : Microsoft.AspNetCore.Si
         var subscriber = Joined(documentId);
         try
         {
-            subscriber.Document.ApplyAwareness(update, subscriber);
+            services.GetRequiredService<UpdateIntake>().SubmitAwareness(subscriber.Document, update ?? [], subscriber);
         }
-        catch (UpdateFormatException e)
+        catch (IntakeRejectedException e)
         {
-            throw Error(RejectionReason.InvalidUpdate, "awareness: " + e.Message);
+            throw new HubException(e.ClientMessage);
         }
         return Task.CompletedTask;
     }
@@ -101,7 +113,7 @@ public sealed class SyncHub(IServiceProvider services) : Microsoft.AspNetCore.Si
     {
         foreach (var subscriber in Sessions.Remove(Context.ConnectionId))
         {
-            subscriber.Document.Detach(subscriber);
+            Access.Close(subscriber.Document, subscriber);
             subscriber.Complete();
         }
         return base.OnDisconnectedAsync(exception);

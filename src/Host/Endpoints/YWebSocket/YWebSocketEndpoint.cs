@@ -3,21 +3,27 @@ using CrdtCollab.Crdt;
 using CrdtCollab.Crdt.Protocols;
 using CrdtCollab.Host.Intake;
 using CrdtCollab.Host.LiveDocuments;
+using CrdtCollab.Host.Security;
 using Microsoft.Extensions.Options;
 
 namespace CrdtCollab.Host.Endpoints.YWebSocket;
 
 /// <summary>
-/// <c>ws://HOST/ws/{documentId}</c>: the y-websocket protocol, so the stock
-/// <c>WebsocketProvider(url + '/ws', documentId)</c> connects unchanged. On connect the server
-/// sends its SyncStep1 (and the awareness states it knows), as y-websocket's own server does.
+/// <c>ws://HOST/ws/{documentId}?token=…</c>: the y-websocket protocol, so the stock
+/// <c>WebsocketProvider(url + '/ws', documentId, doc, { params: { token } })</c> connects
+/// unchanged. On connect the server sends its SyncStep1 (and the awareness states it knows), as
+/// y-websocket's own server does. The upgrade needs a valid token (401 otherwise) and a role on
+/// the document (403 otherwise).
 /// </summary>
 internal static class YWebSocketEndpoint
 {
-    public static void Map(WebApplication app) => app.Map("/ws/{documentId}", HandleAsync);
+    /// <summary>Close code for a connection over its rate limit.</summary>
+    public const WebSocketCloseStatus RateLimited = (WebSocketCloseStatus)4429;
 
-    private static async Task HandleAsync(HttpContext context, IHostApplicationLifetime lifetime, string documentId, LiveDocumentRegistry registry, SyncFrameHandler frames,
-        OpenSockets sockets, IOptions<SyncServerOptions> options, ILoggerFactory loggers)
+    public static void Map(WebApplication app) => app.Map("/ws/{documentId}", HandleAsync).RequireAuthorization();
+
+    private static async Task HandleAsync(HttpContext context, IHostApplicationLifetime lifetime, string documentId, DocumentAccess access, SyncFrameHandler frames,
+        OpenSockets sockets, IOptions<SyncServerOptions> options, IOptions<SecurityLimits> limits, TimeProvider time, ILoggerFactory loggers)
     {
         if (lifetime.ApplicationStopping.IsCancellationRequested)
         {
@@ -38,16 +44,26 @@ internal static class YWebSocketEndpoint
             await context.Response.WriteAsync("invalid-document-id: 1-128 characters of [A-Za-z0-9._-]");
             return;
         }
+        if (ConnectionUser.From(context.User) is not { } user)
+        {
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            return;
+        }
+        if (!RoleNames.CanRead(await access.ResolveAsync(documentId, user, context.RequestAborted)))
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return;
+        }
         var logger = loggers.CreateLogger(typeof(YWebSocketEndpoint));
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         await using var session = new WebSocketSession(socket, options.Value.MaxUpdateBytes + 64, options.Value.MaxQueuedMessagesPerConnection, context.TraceIdentifier);
         sockets.Add(session);
-        var subscriber = new YWebSocketSubscriber(session);
+        var subscriber = new YWebSocketSubscriber(session, user, new SubscriberLimits(limits.Value, time));
         LiveDocument? doc = null;
         string reason = "closed by client";
         try
         {
-            doc = await registry.AttachAsync(documentId, subscriber, context.RequestAborted);
+            doc = await access.OpenAsync(documentId, subscriber, context.RequestAborted);
             session.Send(YWebSocketEnvelope.EncodeSyncStep1(doc.EncodeStateVector()));
             if (doc.EncodeAwarenessStates() is { } states)
             {
@@ -58,15 +74,36 @@ internal static class YWebSocketEndpoint
             {
                 using (message)
                 {
-                    var saved = frames.Handle(doc, subscriber, message.Span, session.Send, context.User.Identity?.Name);
-                    if (saved is { IsFaulted: true, Exception.InnerException: IntakeRejectedException rejected })
+                    IntakeRejectedException? rejected;
+                    try
                     {
-                        // y-websocket has no error message: close with the code, and the client
-                        // reconnects and resyncs (for not-saved, after PostgreSQL is back).
-                        session.Close(rejected.Reason == RejectionReason.InvalidUpdate ? WebSocketCloseStatus.InvalidPayloadData : WebSocketSession.TryAgainLater, rejected.ClientMessage);
-                        reason = rejected.ClientMessage;
-                        break;
+                        var saved = frames.Handle(doc, subscriber, message.Span, session.Send, user.Id);
+                        rejected = saved is { IsFaulted: true } ? saved.Exception?.InnerException as IntakeRejectedException : null;
                     }
+                    catch (IntakeRejectedException e)
+                    {
+                        rejected = e;
+                    }
+                    if (rejected is null)
+                    {
+                        continue;
+                    }
+                    if (rejected.Reason == RejectionReason.Forbidden)
+                    {
+                        // Refused, not fatal: the viewer stays connected and keeps receiving.
+                        session.Send(YWebSocketEnvelope.EncodePermissionDenied(rejected.ClientMessage));
+                        continue;
+                    }
+                    // y-websocket has no error message: close with the code, and the client
+                    // reconnects and resyncs (for not-saved, after PostgreSQL is back).
+                    session.Close(rejected.Reason switch
+                    {
+                        RejectionReason.InvalidUpdate => WebSocketCloseStatus.InvalidPayloadData,
+                        RejectionReason.RateLimited => RateLimited,
+                        _ => WebSocketSession.TryAgainLater,
+                    }, rejected.ClientMessage);
+                    reason = rejected.ClientMessage;
+                    break;
                 }
             }
         }
@@ -85,7 +122,7 @@ internal static class YWebSocketEndpoint
         catch (IntakeRejectedException e)
         {
             reason = e.ClientMessage;
-            session.Close(WebSocketSession.TryAgainLater, e.ClientMessage);
+            session.Close(e.Reason == RejectionReason.Forbidden ? YWebSocketSubscriber.AccessRevoked : WebSocketSession.TryAgainLater, e.ClientMessage);
         }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException)
         {
@@ -93,7 +130,10 @@ internal static class YWebSocketEndpoint
         }
         finally
         {
-            doc?.Detach(subscriber);
+            if (doc is not null)
+            {
+                access.Close(doc, subscriber);
+            }
             sockets.Remove(session);
             HostLog.ConnectionClosed(logger, session.ConnectionId, "y-websocket", reason);
         }
