@@ -16,6 +16,12 @@ public sealed partial class SyncClient
         var nextResync = DateTime.MaxValue;
         while (!stopping.IsCancellationRequested)
         {
+            if (_accessError is { } denied)
+            {
+                // Revoked or refused: terminal, no re-join (a retry would only be refused again).
+                await StopForAccessAsync(denied).ConfigureAwait(false);
+                break;
+            }
             try
             {
                 if (!_joined)
@@ -69,6 +75,23 @@ public sealed partial class SyncClient
             {
                 break;
             }
+            catch (HubException e) when (ErrorCode(e) == "forbidden")
+            {
+                if (!_joined)
+                {
+                    // The join was refused: the user has no role on the document.
+                    _accessError ??= new SyncAccessException(ErrorText(e), e);
+                    continue;
+                }
+                // An Update refused because the role no longer allows writing (a downgrade that
+                // raced it). Its updates stay pending and go again once a writable role arrives.
+                SyncClientLog.Refused(_logger, DocumentId, e.Message);
+                _writeRefused = true;
+                lock (SyncRoot)
+                {
+                    _sentUpTo = _savedUpdates;
+                }
+            }
             catch (HubException e) when (_joined && ErrorCode(e) != "not-joined")
             {
                 // The session is fine but the server refused this exchange (not-saved: storage is
@@ -108,6 +131,11 @@ public sealed partial class SyncClient
         {
             var result = await _connection.InvokeAsync<JoinResult>("Join", DocumentId, stateVector, cancellationToken).ConfigureAwait(false);
             (received, serverVector, awareness) = (result.Update ?? [], result.StateVector ?? [], result.Awareness ?? []);
+            _writeRefused = false;
+            if (result.Role is { Length: > 0 } role)
+            {
+                SetRole(role, resyncIfWritable: false);
+            }
         }
         else
         {
@@ -115,6 +143,7 @@ public sealed partial class SyncClient
             (received, serverVector, awareness) = (result.Update ?? [], result.StateVector ?? [], []);
         }
 
+        bool write = CanWrite;
         byte[] diff;
         bool ahead;
         List<byte[]> unacknowledged;
@@ -140,7 +169,8 @@ public sealed partial class SyncClient
                 _localUpdates++;
             }
             upTo = _localUpdates;
-            _sentUpTo = upTo;
+            // Read-only: nothing is sent, so everything unacknowledged stays unsent.
+            _sentUpTo = write ? upTo : _savedUpdates;
             if (join && Awareness.LocalState is not null)
             {
                 localAwareness = Awareness.EncodeUpdate([Awareness.ClientId]);
@@ -160,7 +190,7 @@ public sealed partial class SyncClient
         // whatever this client received from others before the server committed it is the
         // server's to recover from its clients. The periodic catch-up sends only when the server
         // lacks structs, so an idle client does not upload its delete set every interval.
-        bool send = unacknowledged.Count > 0 || (join ? !diff.AsSpan().SequenceEqual(YUpdate.Empty) : ahead);
+        bool send = write && (unacknowledged.Count > 0 || (join ? !diff.AsSpan().SequenceEqual(YUpdate.Empty) : ahead));
         if (!send)
         {
             return null;
@@ -183,6 +213,11 @@ public sealed partial class SyncClient
     /// <summary>The local updates not sent on this connection yet, merged, and the last one's number.</summary>
     private (byte[] Update, long UpTo)? TakeUnsent()
     {
+        if (!CanWrite)
+        {
+            // Kept pending while the role is read-only; a writable role requests a resync.
+            return null;
+        }
         List<byte[]> updates;
         long upTo;
         lock (SyncRoot)
@@ -294,6 +329,76 @@ public sealed partial class SyncClient
         }
     }
 
+    /// <summary>The server's <c>role</c> message: the user's role on a joined document changed.</summary>
+    private void OnRole(string documentId, string role)
+    {
+        if (documentId == DocumentId && !string.IsNullOrEmpty(role))
+        {
+            SetRole(role, resyncIfWritable: true);
+        }
+    }
+
+    /// <summary>The server's <c>revoked</c> message: the subscription is gone and so is the access.</summary>
+    private void OnRevoked(string documentId, string reason)
+    {
+        if (documentId != DocumentId)
+        {
+            return;
+        }
+        _accessError ??= new SyncAccessException("revoked: " + (string.IsNullOrEmpty(reason) ? "access revoked" : reason));
+        _joined = false;
+        _work.Writer.TryWrite(true);
+    }
+
+    private void SetRole(string role, bool resyncIfWritable)
+    {
+        var old = _role;
+        _role = role;
+        if (resyncIfWritable && IsWriteRole(role) && (_writeRefused || (old is not null && !IsWriteRole(old))))
+        {
+            // Writable again: a resync sends everything kept pending meanwhile.
+            _writeRefused = false;
+            lock (SyncRoot)
+            {
+                _resyncRequested = true;
+            }
+            _work.Writer.TryWrite(true);
+        }
+        if (old != role)
+        {
+            Raise(RoleChanged, new SyncRoleChangedEventArgs(role));
+        }
+    }
+
+    /// <summary>Ends the session for good after <c>revoked</c> or a refused join.</summary>
+    private async Task StopForAccessAsync(SyncAccessException error)
+    {
+        _joined = false;
+        List<TaskCompletionSource> abandoned;
+        lock (SyncRoot)
+        {
+            _refusedFor = error;
+            RemoveRemoteAwareness();
+            abandoned = [.. _waiters.Select(w => w.Done)];
+            _waiters.Clear();
+        }
+        foreach (var waiter in abandoned)
+        {
+            waiter.TrySetException(error);
+        }
+        try
+        {
+            await _connection.StopAsync().ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            SyncClientLog.StepFailed(_logger, e, "Stopping the connection", DocumentId);
+        }
+        SyncClientLog.AccessRefused(_logger, DocumentId, error.Message);
+        SetStatus(SyncClientStatus.Revoked, error);
+        _firstJoin.TrySetException(error);
+    }
+
     private Task OnClosed(Exception? error)
     {
         _joined = false;
@@ -364,6 +469,14 @@ public sealed partial class SyncClient
         var text = at >= 0 ? message[(at + Marker.Length)..] : message;
         int colon = text.IndexOf(':', StringComparison.Ordinal);
         return colon > 0 ? text[..colon] : text;
+    }
+
+    /// <summary>The server's message behind SignalR's prefix, e.g. <c>forbidden: ann is a viewer of …</c>.</summary>
+    private static string ErrorText(HubException e)
+    {
+        const string Marker = "HubException: ";
+        int at = e.Message.IndexOf(Marker, StringComparison.Ordinal);
+        return at >= 0 ? e.Message[(at + Marker.Length)..] : e.Message;
     }
 
     private void SetStatus(SyncClientStatus status, Exception? error)

@@ -32,6 +32,21 @@ namespace CrdtCollab.Client;
 /// acknowledged, so an update whose acknowledgement was lost (or whose <c>Update</c> failed, e.g.
 /// with <c>not-saved</c>) is sent again, and the server acknowledges a repeat once it is
 /// committed. Failed invocations are not reported to the application; they are retried.</para>
+/// <para><b>Authentication.</b> Set <see cref="SyncClientOptions.AccessTokenProvider"/>; it is
+/// asked for a token on every connection attempt (so it can hand out a fresh one after a
+/// reconnect), and SignalR sends it as the bearer header on HTTP and as the <c>access_token</c>
+/// query on WebSockets. A connection refused with 401 is retried like any lost connection.</para>
+/// <para><b>Roles.</b> <see cref="Role"/> is the user's role on the document, from the join and
+/// from the server's <c>role</c> messages (<see cref="RoleChanged"/>). While the role cannot write
+/// (viewer, commenter) local updates are <i>kept pending, not sent</i>: they count in
+/// <see cref="PendingUpdates"/>, <see cref="WhenSavedAsync"/> keeps waiting, and they go to the
+/// server (with a resync) if the role becomes editor or owner again. An <c>Update</c> refused with
+/// <c>forbidden:</c> (a downgrade that raced it) is treated the same way: kept, not retried until a
+/// writable role arrives. When the server says <c>revoked</c>, or a join is refused with
+/// <c>forbidden:</c>, the client stops for good: <see cref="Status"/> becomes
+/// <see cref="SyncClientStatus.Revoked"/>, <see cref="AccessError"/> says why, waiters of
+/// <see cref="WhenSavedAsync"/> fail with <see cref="SyncAccessException"/>, and a pending
+/// <see cref="ConnectAsync"/> throws it.</para>
 /// <para><b>Threading.</b> <see cref="YDoc"/> and <see cref="Crdt.Protocols.Awareness"/> are not
 /// thread-safe, and the client applies incoming updates and awareness from SignalR's threads. It
 /// does so holding <see cref="SyncRoot"/>; the application must hold the same lock for every read
@@ -64,9 +79,13 @@ public sealed partial class SyncClient : IAsyncDisposable
     private long _savedVersion;
     private bool _resyncRequested;
     private byte[]? _awarenessOut;
+    private SyncAccessException? _refusedFor;
 
     // Written by the worker and the Closed handler, read by the awareness task.
     private volatile bool _joined;
+    private volatile string? _role;
+    private volatile bool _writeRefused;
+    private volatile SyncAccessException? _accessError;
     private SyncClientStatus _status = SyncClientStatus.Connecting;
     private int _disposed;
     private Task _worker = Task.CompletedTask;
@@ -111,6 +130,8 @@ public sealed partial class SyncClient : IAsyncDisposable
         _connection = builder.Build();
         _connection.On<string, byte[]>("update", OnRemoteUpdate);
         _connection.On<string, byte[]>("awareness", OnRemoteAwareness);
+        _connection.On<string, string>("role", OnRole);
+        _connection.On<string, string>("revoked", OnRevoked);
         _connection.Closed += OnClosed;
     }
 
@@ -131,6 +152,18 @@ public sealed partial class SyncClient : IAsyncDisposable
 
     /// <summary>The connection status.</summary>
     public SyncClientStatus Status => _status;
+
+    /// <summary>
+    /// The user's role on the document (<c>viewer</c>, <c>commenter</c>, <c>editor</c> or
+    /// <c>owner</c>), from the last join or <c>role</c> message; null before the first join.
+    /// </summary>
+    public string? Role => _role;
+
+    /// <summary>Whether local updates are sent: the role is editor or owner (or unknown, from a server without roles).</summary>
+    public bool CanWrite => (_role is null || IsWriteRole(_role)) && !_writeRefused;
+
+    /// <summary>Why the server refused the document, once <see cref="Status"/> is <see cref="SyncClientStatus.Revoked"/>; otherwise null.</summary>
+    public SyncAccessException? AccessError => _accessError;
 
     /// <summary>
     /// How many local updates the document has raised since the client was created, plus one for
@@ -189,6 +222,9 @@ public sealed partial class SyncClient : IAsyncDisposable
     /// <summary>Raised when <see cref="Status"/> changes, without <see cref="SyncRoot"/> held.</summary>
     public event EventHandler<SyncClientStatusChangedEventArgs>? StatusChanged;
 
+    /// <summary>Raised when <see cref="Role"/> changes (at a join or by a <c>role</c> message), without <see cref="SyncRoot"/> held.</summary>
+    public event EventHandler<SyncRoleChangedEventArgs>? RoleChanged;
+
     /// <summary>
     /// Connects <paramref name="document"/> to <paramref name="documentId"/> on the server and
     /// completes once joined, with the server's state applied to the document; what the server
@@ -203,6 +239,7 @@ public sealed partial class SyncClient : IAsyncDisposable
     /// <param name="cancellationToken">Stops waiting for the first join (and disposes the client).</param>
     /// <returns>The connected client.</returns>
     /// <exception cref="ArgumentException">The document id is not valid.</exception>
+    /// <exception cref="SyncAccessException">The server refused the join (<c>forbidden:</c>: the user has no role on the document).</exception>
     public static async Task<SyncClient> ConnectAsync(Uri server, string documentId, YDoc document, SyncClientOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(server);
@@ -239,8 +276,9 @@ public sealed partial class SyncClient : IAsyncDisposable
 
     /// <summary>
     /// Completes when every local update raised before the call is acknowledged as saved.
-    /// It keeps waiting across reconnects; it fails with <see cref="ObjectDisposedException"/>
-    /// if the client is disposed first.
+    /// It keeps waiting across reconnects and while the role is read-only; it fails with
+    /// <see cref="ObjectDisposedException"/> if the client is disposed first and with
+    /// <see cref="SyncAccessException"/> once access is revoked.
     /// </summary>
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <returns>A task that completes when those updates are saved.</returns>
@@ -253,6 +291,11 @@ public sealed partial class SyncClient : IAsyncDisposable
             if (_savedUpdates >= _localUpdates)
             {
                 return Task.CompletedTask;
+            }
+            if (_refusedFor is { } refused)
+            {
+                // Revoked: nothing more will ever be saved by this client.
+                return Task.FromException(refused);
             }
             done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _waiters.Add((_localUpdates, done));
@@ -322,6 +365,9 @@ public sealed partial class SyncClient : IAsyncDisposable
         _worker = Task.Run(RunAsync);
         _awarenessWorker = Task.Run(RunAwarenessAsync);
     }
+
+    /// <summary>Whether <paramref name="role"/> may change a document: editor or owner.</summary>
+    internal static bool IsWriteRole(string role) => role is "editor" or "owner";
 
     [GeneratedRegex("^[A-Za-z0-9._-]{1,128}$")]
     private static partial Regex DocumentIdPattern();

@@ -19,6 +19,9 @@ internal static partial class SyncClientLog
     [LoggerMessage(5, LogLevel.Error, "An event handler of the client for {DocumentId} threw")]
     public static partial void HandlerFailed(ILogger logger, Exception error, string documentId);
 
+    [LoggerMessage(7, LogLevel.Warning, "Access to {DocumentId} refused by the server ({Reason}); the client stops")]
+    public static partial void AccessRefused(ILogger logger, string documentId, string reason);
+
     [LoggerMessage(6, LogLevel.Debug, "{Step} for {DocumentId} failed")]
     public static partial void StepFailed(ILogger logger, Exception error, string step, string documentId);
 }

@@ -12,8 +12,12 @@ public sealed class SyncClientOptions
     public string HubPath { get; init; } = "/hubs/sync";
 
     /// <summary>
-    /// Supplies a bearer token for every connection attempt (SignalR sends it as the
-    /// <c>access_token</c> query parameter on WebSockets); null sends none.
+    /// Supplies the bearer token (a JWT from the server's issuer; in the embedded default from
+    /// <c>POST /auth/dev-token</c>). It is called on every connection attempt, including each
+    /// reconnect, so return a fresh token when the old one is about to expire. SignalR sends it
+    /// as the <c>Authorization</c> header on HTTP requests and as the <c>access_token</c> query
+    /// parameter on WebSockets. Null sends none, which a server with authentication refuses (401),
+    /// and the client keeps retrying.
     /// </summary>
     public Func<Task<string?>>? AccessTokenProvider { get; init; }
 

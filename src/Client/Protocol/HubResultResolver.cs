@@ -19,7 +19,7 @@ internal sealed class HubResultResolver : IFormatterResolver
     }
 
     public IMessagePackFormatter<T>? GetFormatter<T>() =>
-        typeof(T) == typeof(JoinResult) ? (IMessagePackFormatter<T>)(object)new ResultFormatter<JoinResult>(["update", "stateVector", "awareness"], SetJoin)
+        typeof(T) == typeof(JoinResult) ? (IMessagePackFormatter<T>)(object)new ResultFormatter<JoinResult>(["update", "stateVector", "awareness", "role"], SetJoin)
         : typeof(T) == typeof(SyncResult) ? (IMessagePackFormatter<T>)(object)new ResultFormatter<SyncResult>(["update", "stateVector"], SetSync)
         : typeof(T) == typeof(UpdateAck) ? (IMessagePackFormatter<T>)(object)new ResultFormatter<UpdateAck>(["stored", "version"], SetAck)
         : null;
@@ -30,7 +30,8 @@ internal sealed class HubResultResolver : IFormatterResolver
         {
             case 0: result.Update = ReadBytes(ref reader); break;
             case 1: result.StateVector = ReadBytes(ref reader); break;
-            default: result.Awareness = ReadBytes(ref reader); break;
+            case 2: result.Awareness = ReadBytes(ref reader); break;
+            default: result.Role = reader.TryReadNil() ? null : reader.ReadString(); break;
         }
     }
 

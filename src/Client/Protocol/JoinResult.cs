@@ -11,4 +11,7 @@ internal sealed class JoinResult
 
     /// <summary>An awareness update of every state the server knows (empty when none).</summary>
     public byte[] Awareness { get; set; } = [];
+
+    /// <summary>The user's role on the document (<c>viewer</c>, <c>commenter</c>, <c>editor</c>, <c>owner</c>); null from a server without roles.</summary>
+    public string? Role { get; set; }
 }

@@ -25,7 +25,7 @@ public sealed class AcknowledgementTests(PostgresFixture postgres)
     {
         await using var server = await SyncServer.StartAsync(postgres);
         var doc = "acks-" + protocol;
-        var client = await SyncClient.ConnectAsync(server.BaseUrl, doc, new YDoc(), Options(protocol));
+        var client = await SyncClient.ConnectAsync(server.BaseUrl, doc, new YDoc(), await OptionsAsync(server, protocol));
         await using var _ = client;
         var recorded = RecordLocalUpdates(client);
         var failures = new ConcurrentQueue<string>();

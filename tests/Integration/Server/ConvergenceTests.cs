@@ -22,11 +22,11 @@ public sealed class ConvergenceTests(PostgresFixture postgres)
         await using var server = await SyncServer.StartAsync(postgres);
         const string Doc = "converge-1";
         var nodes = await Task.WhenAll(
-            Enumerable.Range(0, 3).Select(i => NodeClients.StartAsync(NodeTransport.YWebsocket, server.WsUrl, Doc, $"yws{i}"))
-                .Concat(Enumerable.Range(0, 3).Select(i => NodeClients.StartAsync(NodeTransport.Hocuspocus, server.WsUrl, Doc, $"hocus{i}"))));
+            Enumerable.Range(0, 3).Select(i => NodeClients.StartAsync(server, NodeTransport.YWebsocket, Doc, $"yws{i}"))
+                .Concat(Enumerable.Range(0, 3).Select(i => NodeClients.StartAsync(server, NodeTransport.Hocuspocus, Doc, $"hocus{i}"))));
         var dotnets = await Task.WhenAll(
-            Enumerable.Range(0, 6).Select(i => SyncClient.ConnectAsync(server.BaseUrl, Doc, new YDoc(),
-                Options(i < 3 ? SyncClientProtocol.Json : SyncClientProtocol.MessagePack))));
+            Enumerable.Range(0, 6).Select(async i => await SyncClient.ConnectAsync(server.BaseUrl, Doc, new YDoc(),
+                await OptionsAsync(server, i < 3 ? SyncClientProtocol.Json : SyncClientProtocol.MessagePack, $"dotnet{i}"))));
         try
         {
             // 40 edits each, 5 ms apart, all clients at once: the edits interleave on the server.

@@ -22,12 +22,12 @@ public sealed class RestartTests(PostgresFixture postgres)
     {
         await using var server = await SyncServer.StartAsync(postgres);
         const string Doc = "restart-1";
-        await using var yws = await NodeClients.StartAsync(NodeTransport.YWebsocket, server.WsUrl, Doc, "yws");
-        await using var hocus = await NodeClients.StartAsync(NodeTransport.Hocuspocus, server.WsUrl, Doc, "hocus");
+        await using var yws = await NodeClients.StartAsync(server, NodeTransport.YWebsocket, Doc, "yws");
+        await using var hocus = await NodeClients.StartAsync(server, NodeTransport.Hocuspocus, Doc, "hocus");
         var dotnets = new[]
         {
-            await SyncClient.ConnectAsync(server.BaseUrl, Doc, new YDoc(), Options(SyncClientProtocol.Json)),
-            await SyncClient.ConnectAsync(server.BaseUrl, Doc, new YDoc(), Options(SyncClientProtocol.MessagePack)),
+            await SyncClient.ConnectAsync(server.BaseUrl, Doc, new YDoc(), await OptionsAsync(server, SyncClientProtocol.Json)),
+            await SyncClient.ConnectAsync(server.BaseUrl, Doc, new YDoc(), await OptionsAsync(server, SyncClientProtocol.MessagePack)),
         };
         try
         {

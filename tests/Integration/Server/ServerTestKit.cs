@@ -12,8 +12,6 @@ internal static class ServerTestKit
     /// <summary>The root text the Node clients edit too.</summary>
     public const string Text = "text";
 
-    private static readonly HttpClient Http = new();
-
     /// <summary>
     /// True when <paramref name="holder"/> holds everything in <paramref name="update"/>: applied
     /// on top, it raises no update (no new struct, no new deletion) and leaves no struct waiting
@@ -57,9 +55,12 @@ internal static class ServerTestKit
         }
     }
 
-    /// <summary>The server's live document (<c>GET /api/documents/{id}/state</c>).</summary>
-    public static Task<byte[]> ServerStateAsync(SyncServer server, string documentId) =>
-        Http.GetByteArrayAsync(new Uri(server.BaseUrl, $"api/documents/{documentId}/state"));
+    /// <summary>The server's live document (<c>GET /api/documents/{id}/state</c>, signed in as a link editor).</summary>
+    public static async Task<byte[]> ServerStateAsync(SyncServer server, string documentId)
+    {
+        using var http = await server.HttpAsync("state-reader");
+        return await http.GetByteArrayAsync($"api/documents/{documentId}/state");
+    }
 
     /// <summary>A fresh replay of the stored events.</summary>
     public static async Task<byte[]> ReplayStateAsync(SyncServer server, string documentId) =>
@@ -146,9 +147,17 @@ internal static class ServerTestKit
         }
     }
 
-    public static SyncClientOptions Options(SyncClientProtocol protocol) => new()
+    /// <summary>Client options signed in as <paramref name="user"/>: one dev token, handed out on every connection attempt.</summary>
+    public static async Task<SyncClientOptions> OptionsAsync(SyncServer server, SyncClientProtocol protocol, string user = "dotnet")
+    {
+        var token = await server.TokenAsync(user);
+        return Options(protocol, () => Task.FromResult<string?>(token));
+    }
+
+    public static SyncClientOptions Options(SyncClientProtocol protocol, Func<Task<string?>>? accessToken) => new()
     {
         Protocol = protocol,
+        AccessTokenProvider = accessToken,
         // Quick retries: the restart test gives the clients seconds, not the default 5 s ceiling.
         ReconnectDelays = [TimeSpan.Zero, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(250)],
     };

@@ -21,10 +21,10 @@ public sealed class TransportInteropTests(PostgresFixture postgres)
     {
         await using var server = await SyncServer.StartAsync(postgres);
         const string Doc = "interop-1";
-        await using var yws = await NodeClients.StartAsync(NodeTransport.YWebsocket, server.WsUrl, Doc, "yws");
-        await using var hocus = await NodeClients.StartAsync(NodeTransport.Hocuspocus, server.WsUrl, Doc, "hocus");
+        await using var yws = await NodeClients.StartAsync(server, NodeTransport.YWebsocket, Doc, "yws");
+        await using var hocus = await NodeClients.StartAsync(server, NodeTransport.Hocuspocus, Doc, "hocus");
         var dotnetDoc = new YDoc();
-        var dotnet = await SyncClient.ConnectAsync(server.BaseUrl, Doc, dotnetDoc, Options(SyncClientProtocol.MessagePack));
+        var dotnet = await SyncClient.ConnectAsync(server.BaseUrl, Doc, dotnetDoc, await OptionsAsync(server, SyncClientProtocol.MessagePack));
         try
         {
             await yws.InsertAsync(0, "[from-y-websocket]");

@@ -20,14 +20,20 @@ public static class NodeClients
         return dir;
     }, LazyThreadSafetyMode.ExecutionAndPublication);
 
+    /// <summary>Starts a client signed in as <paramref name="name"/> with a token from <paramref name="server"/>'s embedded issuer.</summary>
+    public static async Task<NodeClient> StartAsync(SyncServer server, NodeTransport transport, string documentId, string name, TimeSpan? syncTimeout = null) =>
+        await StartAsync(transport, server.WsUrl, documentId, name, await server.TokenAsync(name), syncTimeout);
+
     /// <summary>The node executable (override with CRDT_NODE).</summary>
     public static string Node { get; } = Environment.GetEnvironmentVariable("CRDT_NODE") is { Length: > 0 } n ? n : "node";
 
     /// <summary>
     /// Starts a client and waits until its provider reports the first sync with the server
     /// (the process is killed if that takes longer than <paramref name="syncTimeout"/>).
+    /// <paramref name="token"/> is the bearer token (<see cref="SyncServer.TokenAsync"/>): y-websocket
+    /// sends it as <c>?token=</c>, Hocuspocus in its auth message; null sends none.
     /// </summary>
-    public static async Task<NodeClient> StartAsync(NodeTransport transport, string wsUrl, string documentId, string name, TimeSpan? syncTimeout = null)
+    public static async Task<NodeClient> StartAsync(NodeTransport transport, string wsUrl, string documentId, string name, string? token, TimeSpan? syncTimeout = null)
     {
         var dir = Installed.Value;
         var start = new ProcessStartInfo(Node)
@@ -48,6 +54,11 @@ public static class NodeClients
                  })
         {
             start.ArgumentList.Add(arg);
+        }
+        if (token is not null)
+        {
+            start.ArgumentList.Add("--token");
+            start.ArgumentList.Add(token);
         }
         var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {Node} (is Node >= 20 on PATH? set CRDT_NODE)");
         var client = new NodeClient(process, name, transport);

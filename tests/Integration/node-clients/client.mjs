@@ -1,11 +1,15 @@
 // One stock Yjs provider (y-websocket's WebsocketProvider or @hocuspocus/provider's
 // HocuspocusProvider, unpatched) connected to the sync server, driven by a test over stdin.
 //
-//   node client.mjs --transport ywebsocket|hocuspocus --url ws://127.0.0.1:PORT --doc ID [--name N]
+//   node client.mjs --transport ywebsocket|hocuspocus --url ws://127.0.0.1:PORT --doc ID [--name N] [--token JWT]
+//
+// The token goes where the stock providers put it: y-websocket's `params: { token }` (the
+// `?token=` query of the upgrade), Hocuspocus's `token` option (its auth message).
 //
 // The test writes one JSON command per line to stdin and reads one JSON line per answer from
 // stdout: {"id":…,"ok":true,…} or {"id":…,"ok":false,"error":"…"}. Unprompted lines are events
-// ({"event":"synced"} once the first sync finished, {"event":"status",…}). Diagnostics go to
+// ({"event":"synced"} once the first sync finished, {"event":"status",…}, {"event":"denied",reason}
+// when the server refuses access or a write, {"event":"closed",code,reason} on a terminal close). Diagnostics go to
 // stderr. The process exits when stdin closes, so a test that dies leaves no client behind.
 //
 // Commands (all waits take timeoutMs and answer ok:false when it passes):
@@ -28,6 +32,7 @@ import { WebsocketProvider } from 'y-websocket';
 import { HocuspocusProvider } from '@hocuspocus/provider';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import * as decoding from 'lib0/decoding';
 
 const { values: args } = parseArgs({
   options: {
@@ -35,10 +40,11 @@ const { values: args } = parseArgs({
     url: { type: 'string' },
     doc: { type: 'string' },
     name: { type: 'string', default: 'node' },
+    token: { type: 'string' },
   },
 });
 if (!['ywebsocket', 'hocuspocus'].includes(args.transport) || !args.url || !args.doc) {
-  process.stderr.write('usage: client.mjs --transport ywebsocket|hocuspocus --url ws://HOST:PORT --doc ID [--name N]\n');
+  process.stderr.write('usage: client.mjs --transport ywebsocket|hocuspocus --url ws://HOST:PORT --doc ID [--name N] [--token JWT]\n');
   process.exit(2);
 }
 
@@ -55,7 +61,16 @@ if (args.transport === 'ywebsocket') {
     WebSocketPolyfill: WebSocket,
     disableBc: true,
     maxBackoffTime: 500,
+    params: args.token ? { token: args.token } : {},
   });
+  // The server's auth frame (permission denied: a refused write, a downgrade to read-only).
+  provider.messageHandlers[2] = (_encoder, decoder) => {
+    decoding.readVarUint(decoder);
+    const reason = decoding.readVarString(decoder);
+    log(`permission denied: ${reason}`);
+    emit({ event: 'denied', reason });
+  };
+  provider.on('closed', ({ code, reason }) => emit({ event: 'closed', code, reason }));
   provider.on('sync', (synced) => { if (synced) onSynced(); });
   provider.on('status', ({ status }) => emit({ event: 'status', status }));
 } else {
@@ -63,6 +78,7 @@ if (args.transport === 'ywebsocket') {
     url: args.url + '/hocuspocus',
     name: args.doc,
     document: ydoc,
+    token: args.token ?? null,
     WebSocketPolyfill: WebSocket,
     delay: 100,
     minDelay: 100,
@@ -72,7 +88,10 @@ if (args.transport === 'ywebsocket') {
   });
   provider.on('synced', ({ state }) => { if (state) onSynced(); });
   provider.on('status', ({ status }) => emit({ event: 'status', status }));
-  provider.on('authenticationFailed', ({ reason }) => log(`authentication failed: ${reason}`));
+  provider.on('authenticationFailed', ({ reason }) => {
+    log(`authentication failed: ${reason}`);
+    emit({ event: 'denied', reason });
+  });
 }
 const awareness = provider.awareness;
 
