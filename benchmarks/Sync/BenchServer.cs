@@ -30,9 +30,13 @@ internal sealed class BenchServer : IAsyncDisposable
     private double _commitMs;
     private readonly List<(long End, double Ms)> _commits = [];
 
-    private BenchServer(WebApplication app, string schema, int port, string connectionString)
+    private readonly string _dataDirectory;
+    private int _users;
+
+    private BenchServer(WebApplication app, string schema, int port, string connectionString, string dataDirectory)
     {
         _app = app;
+        _dataDirectory = dataDirectory;
         Schema = schema;
         Port = port;
         ConnectionString = connectionString;
@@ -117,6 +121,7 @@ internal sealed class BenchServer : IAsyncDisposable
     {
         var schema = "bench_" + Guid.NewGuid().ToString("N")[..10];
         var port = FreePort();
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "crdtcollab-bench-host-" + Guid.NewGuid().ToString("N")[..12]);
         var config = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Postgres"] = connectionString,
@@ -130,6 +135,15 @@ internal sealed class BenchServer : IAsyncDisposable
             ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
             ["Logging:LogLevel:CrdtCollab"] = "Warning",
             ["Logging:LogLevel:Wolverine"] = "Warning",
+            // Servers with the security layer: the embedded token issuer keeps its key here…
+            ["Sync:DataDirectory"] = dataDirectory,
+            // …and the abuse limits (100 updates/s per connection, 100 sessions per user, 1,200
+            // HTTP requests a minute per address) would be what a load test measures; lifted.
+            ["Limits:UpdatesPerSecond"] = "1000000",
+            ["Limits:UpdateBurst"] = "1000000",
+            ["Limits:MaxConnectionsPerUser"] = "1000000",
+            ["Limits:MaxConnectionsPerDocument"] = "1000000",
+            ["Limits:HttpRequestsPerMinute"] = "10000000",
         };
         foreach (var (k, v) in settings)
         {
@@ -141,7 +155,7 @@ internal sealed class BenchServer : IAsyncDisposable
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
         }, contentRoot: Path.Combine(RepoPaths.RepoRoot, "src", "Host"));
         await app.StartAsync();
-        var server = new BenchServer(app, schema, port, connectionString);
+        var server = new BenchServer(app, schema, port, connectionString, dataDirectory);
         await server.PrimeAsync();
         return server;
     }
@@ -161,11 +175,16 @@ internal sealed class BenchServer : IAsyncDisposable
     /// <summary>A SignalR client on the MessagePack protocol over WebSockets (no negotiate round trip).</summary>
     public async Task<HubConnection> ConnectAsync()
     {
+        var token = await TokenAsync(Port, $"bench-{Interlocked.Increment(ref _users)}");
         var connection = new HubConnectionBuilder()
             .WithUrl(HubUrl, o =>
             {
                 o.Transports = HttpTransportType.WebSockets;
                 o.SkipNegotiation = true;
+                if (token is not null)
+                {
+                    o.AccessTokenProvider = () => Task.FromResult<string?>(token);
+                }
             })
             .AddMessagePackProtocol()
             .Build();
@@ -173,6 +192,24 @@ internal sealed class BenchServer : IAsyncDisposable
         connection.ServerTimeout = TimeSpan.FromSeconds(120);
         await connection.StartAsync();
         return connection;
+    }
+
+    /// <summary>
+    /// A token from the server's embedded issuer (<c>POST /auth/dev-token</c>), one user per
+    /// connection; null from a server without the security layer (404).
+    /// </summary>
+    public static async Task<string?> TokenAsync(int port, string user)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        using var response = await http.PostAsync(new Uri("/auth/dev-token", UriKind.Relative),
+            new StringContent($"{{\"name\":\"{user}\"}}", System.Text.Encoding.UTF8, "application/json"));
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+        response.EnsureSuccessStatusCode();
+        using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return json.RootElement.GetProperty("token").GetString();
     }
 
     /// <summary>Rows in this server's <c>events</c> table.</summary>
@@ -190,6 +227,10 @@ internal sealed class BenchServer : IAsyncDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await _app.StopAsync(timeout.Token);
         await _app.DisposeAsync();
+        if (Directory.Exists(_dataDirectory))
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
     }
 
     public static int FreePort()

@@ -24,6 +24,7 @@ internal static class ColdStartScenario
             throw new FileNotFoundException("build the server first: dotnet build -c Release src/Host", dll);
         }
         int port = BenchServer.FreePort();
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "crdtcollab-cold-" + Guid.NewGuid().ToString("N")[..12]);
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -35,7 +36,7 @@ internal static class ColdStartScenario
         {
             dll, $"--ConnectionStrings:Postgres={connectionString}", $"--Sync:Schema=cold_{run}_{Guid.NewGuid().ToString("N")[..6]}",
             $"--urls=http://127.0.0.1:{port}", "--Logging:LogLevel:Default=Information", "--Logging:LogLevel:Wolverine=Debug",
-            "--Logging:LogLevel:JasperFx=Debug", "--Logging:Console:FormatterName=simple", "--Logging:Console:FormatterOptions:SingleLine=true",
+            "--Logging:LogLevel:JasperFx=Debug", $"--Sync:DataDirectory={dataDirectory}", "--Logging:Console:FormatterName=simple", "--Logging:Console:FormatterOptions:SingleLine=true",
         })
         {
             start.ArgumentList.Add(a);
@@ -92,11 +93,16 @@ internal static class ColdStartScenario
             if (!double.IsNaN(servedMs))
             {
                 // The first update: Wolverine (Dynamic code generation) builds the batch handler on first use.
+                var token = await BenchServer.TokenAsync(port, "cold");
                 var connection = new HubConnectionBuilder()
                     .WithUrl(new Uri($"http://127.0.0.1:{port}/hubs/sync"), o =>
                     {
                         o.Transports = HttpTransportType.WebSockets;
                         o.SkipNegotiation = true;
+                        if (token is not null)
+                        {
+                            o.AccessTokenProvider = () => Task.FromResult<string?>(token);
+                        }
                     })
                     .AddMessagePackProtocol()
                     .Build();
@@ -121,6 +127,10 @@ internal static class ColdStartScenario
                 process.Kill(entireProcessTree: true);
             }
             await process.WaitForExitAsync();
+            if (Directory.Exists(dataDirectory))
+            {
+                Directory.Delete(dataDirectory, recursive: true);
+            }
         }
         (double Ms, string Line)[] log;
         lock (lines)

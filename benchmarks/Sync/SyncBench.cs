@@ -30,9 +30,10 @@ public static class SyncBench
                 "[--edits-per-second E] [--runs N] [--rounds N] [--no-signalr] [--no-inprocess] [--set Key=Value]… [--out NAME]");
             return 2;
         }
-        // Many short-lived awaits per update: start with enough threads that ramp-up is not measured.
-        ThreadPool.SetMinThreads(Math.Max(8, Environment.ProcessorCount * 4), Environment.ProcessorCount * 4);
-        Console.WriteLine($"sync benchmark '{o.Scenario}': {Environment.ProcessorCount} cores, load {LoadAverage.Text()}, commit {Commit()}");
+        // The thread pool keeps its defaults, as the server's own Program does: the server runs in this process.
+        var spin = Environment.GetEnvironmentVariable("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit");
+        Console.WriteLine($"sync benchmark '{o.Scenario}': {Environment.ProcessorCount} cores, load {LoadAverage.Text()}, commit {Commit()}" +
+            (spin is null ? "" : $", DOTNET_ThreadPool_UnfairSemaphoreSpinLimit={spin}"));
         await using var pg = await LocalPostgres.StartAsync();
         object results = o.Scenario switch
         {
@@ -55,6 +56,7 @@ public static class SyncBench
             ["cores"] = Environment.ProcessorCount,
             ["cpu"] = Format.CpuModel(),
             ["args"] = args,
+            ["env_DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = spin,
             ["note"] = "server, clients and the benchmark share one process (CPU figures cover all of them); PostgreSQL (fsync=off) is a separate process",
             ["results"] = results,
         };
