@@ -17,6 +17,8 @@ internal sealed class WebSocketSession : IAsyncDisposable
     /// <summary>1013 "try again later".</summary>
     public const WebSocketCloseStatus TryAgainLater = (WebSocketCloseStatus)1013;
 
+    private static readonly TimeSpan PeerCloseTimeout = TimeSpan.FromSeconds(2);
+
     private readonly WebSocket _socket;
     private readonly int _maxMessageBytes;
     private readonly Channel<byte[]> _outgoing;
@@ -111,18 +113,19 @@ internal sealed class WebSocketSession : IAsyncDisposable
             }
             if (_close is { } close && _socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                using var timeout = new CancellationTokenSource(PeerCloseTimeout);
                 await _socket.CloseOutputAsync(close.Status, close.Reason, timeout.Token);
+                // Let the receive loop read the peer's answering close: aborting now would reset
+                // the connection, and a reset discards our close frame (and its code) unread.
+                _closing.CancelAfter(PeerCloseTimeout);
+                return;
             }
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
         {
             // The peer is gone; the receive loop notices and cleans up.
         }
-        finally
-        {
-            _closing.Cancel();
-        }
+        _closing.Cancel();
     }
 
     public async ValueTask DisposeAsync()

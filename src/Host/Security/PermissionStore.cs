@@ -89,7 +89,7 @@ internal sealed class PermissionStore(NpgsqlDataSource dataSource, string schema
             await change.ExecuteNonQueryAsync(cancellationToken);
         }
         await using (var record = new NpgsqlCommand(
-            $"INSERT INTO {schema}.permission_events (document_id, user_id, role, changed_by) VALUES ($1, $2, $3, $4); SELECT pg_notify('{Channel}', $5)",
+            $"WITH e AS (INSERT INTO {schema}.permission_events (document_id, user_id, role, changed_by) VALUES ($1, $2, $3, $4) RETURNING 1) SELECT pg_notify('{Channel}', $5) FROM e",
             connection, transaction))
         {
             record.Parameters.Add(new NpgsqlParameter<string> { TypedValue = documentId });

@@ -4,6 +4,14 @@
 // this provider can tell "saving…" from "all changes saved". Local updates are kept until their
 // invocation resolves; whatever was not acknowledged (a dropped connection, a `not-saved:` error)
 // is sent again, merged with the state-vector diff, on the next Join or Sync, so nothing is lost.
+//
+// Access: `accessTokenFactory` supplies the bearer token for every connection attempt (SignalR
+// sends it as the `access_token` query on WebSockets); `onUnauthorized` is awaited after a 401
+// before the next attempt, so the page can fetch a fresh token. `role` is the user's role on the
+// document (from the Join and the hub's `role` messages, emitted as 'role'); while it cannot
+// write, local updates are kept, not sent, and go out with a Sync once it can. `revoked` (the
+// hub's message, or a Join refused with `forbidden:`) is terminal: the provider emits 'revoked'
+// with the reason and stops connecting.
 
 import * as Y from 'yjs'
 import * as signalR from '@microsoft/signalr'
@@ -29,10 +37,12 @@ export class SignalRProvider extends ObservableV2 {
    * @param {string} documentId
    * @param {Y.Doc} doc
    * @param {{ awareness?: awarenessProtocol.Awareness, connect?: boolean,
-   *           protocol?: signalR.IHubProtocol }} [options]
+   *           protocol?: signalR.IHubProtocol,
+   *           accessTokenFactory?: () => string | Promise<string>,
+   *           onUnauthorized?: () => Promise<void> }} [options]
    *   `protocol` defaults to SignalR's JSON protocol; a MessagePack protocol instance works too.
    */
-  constructor (serverUrl, documentId, doc, { awareness = new awarenessProtocol.Awareness(doc), connect = true, protocol } = {}) {
+  constructor (serverUrl, documentId, doc, { awareness = new awarenessProtocol.Awareness(doc), connect = true, protocol, accessTokenFactory, onUnauthorized } = {}) {
     super()
     this.serverUrl = serverUrl
     this.documentId = documentId
@@ -45,6 +55,11 @@ export class SignalRProvider extends ObservableV2 {
     this.savedVersion = -1
     /** The last failed invocation's error (`not-saved: …` etc.), cleared by the next ack or Join. */
     this.lastError = null
+    /** The user's role on the document: 'viewer' | 'commenter' | 'editor' | 'owner', null before the Join. */
+    this.role = null
+    /** Why access ended (a `revoked` message or a refused Join); null while it has not. */
+    this.revoked = null
+    this._onUnauthorized = onUnauthorized
     this._synced = false
     this._joined = false
     this._attempt = 0
@@ -63,7 +78,7 @@ export class SignalRProvider extends ObservableV2 {
     // object of indices, so binary arguments are encoded by hand for it.
     this._encode = hubProtocol.name === 'json' ? toBase64 : (bytes) => bytes
     this.connection = new signalR.HubConnectionBuilder()
-      .withUrl(serverUrl)
+      .withUrl(serverUrl, accessTokenFactory ? { accessTokenFactory } : {})
       .withHubProtocol(hubProtocol)
       .configureLogging(signalR.LogLevel.None)
       .build()
@@ -76,6 +91,12 @@ export class SignalRProvider extends ObservableV2 {
       if (id === this.documentId) {
         awarenessProtocol.applyAwarenessUpdate(this.awareness, decodeBinary(update), this)
       }
+    })
+    this.connection.on('role', (id, role) => {
+      if (id === this.documentId) this._setRole(role)
+    })
+    this.connection.on('revoked', (id, reason) => {
+      if (id === this.documentId) this._revoke(reason || 'access revoked')
     })
     this.connection.onclose(() => this._onConnectionLost())
 
@@ -107,6 +128,9 @@ export class SignalRProvider extends ObservableV2 {
 
   get synced () { return this._synced }
 
+  /** Whether local updates may be sent: editor or owner (or no role reported, from a server without roles). */
+  get canWrite () { return this.role === null || this.role === 'editor' || this.role === 'owner' }
+
   set synced (value) {
     if (this._synced !== value) {
       this._synced = value
@@ -126,6 +150,7 @@ export class SignalRProvider extends ObservableV2 {
   }
 
   connect () {
+    if (this.revoked !== null) return
     this.shouldConnect = true
     if (this._connectLoop === null && this.connection.state === signalR.HubConnectionState.Disconnected) {
       this._connectLoop = this._runConnectLoop().finally(() => { this._connectLoop = null })
@@ -161,12 +186,22 @@ export class SignalRProvider extends ObservableV2 {
         await this._join()
         this._attempt = 0
         return
-      } catch {
+      } catch (error) {
         // A connection that started but whose Join failed is stopped so the next attempt starts
         // clean; stop() on an already closed connection is a no-op.
         await this.connection.stop().catch(() => {})
+        const message = String(error?.message ?? error)
+        if (message.includes('forbidden:')) {
+          // No role on the document: retrying would only be refused again.
+          this._revoke(message.slice(message.indexOf('forbidden:')))
+          break
+        }
         if (!this.shouldConnect) break
         this._setStatus('disconnected')
+        // A refused negotiation loses the HttpError's status code; its message keeps it.
+        if (this._onUnauthorized && (error?.statusCode === 401 || /\b401\b|Unauthorized/.test(message))) {
+          await this._onUnauthorized().catch(() => {})
+        }
         await sleep(backoffDelay(this._attempt++))
       }
     }
@@ -177,6 +212,8 @@ export class SignalRProvider extends ObservableV2 {
     this._joined = true
     this._rejoinNeeded = false
     this.lastError = null
+    const role = field(result, 'role')
+    if (role) this._setRole(role)
     Y.applyUpdate(this.doc, decodeBinary(field(result, 'update')), this)
     const awarenessUpdate = decodeBinary(field(result, 'awareness'))
     if (awarenessUpdate.length > 0) {
@@ -210,6 +247,11 @@ export class SignalRProvider extends ObservableV2 {
    * only in memory, and its ack of a repeat comes once the original is committed, which is the
    * only way to learn they are saved. */
   _sendResyncDiff (serverStateVector) {
+    if (!this.canWrite) {
+      // Read-only: kept, and sent by the Sync that follows a writable role.
+      this._sentSeq = 0
+      return
+    }
     const diff = Y.encodeStateAsUpdate(this.doc, serverStateVector)
     const seqs = [...this._unacked.keys()]
     const updates = [...this._unacked.values()]
@@ -232,7 +274,7 @@ export class SignalRProvider extends ObservableV2 {
    * so a fast typist costs one stored event per round trip rather than one per keystroke. While
    * disconnected or after a hub error nothing is flushed; the rejoin or recovery sends it all. */
   _flush () {
-    if (!this._joined || this._inFlight > 0 || this.lastError !== null) return
+    if (!this._joined || this._inFlight > 0 || this.lastError !== null || !this.canWrite) return
     const seqs = [...this._unacked.keys()].filter((seq) => seq > this._sentSeq)
     if (seqs.length === 0) return
     this._sentSeq = seqs[seqs.length - 1]
@@ -278,6 +320,30 @@ export class SignalRProvider extends ObservableV2 {
       this._retryTimer = null
       this._recover()
     }, backoffDelay(this._attempt++))
+  }
+
+  _setRole (role) {
+    if (this.role === role) return
+    const couldWrite = this.canWrite
+    this.role = role
+    this.emit('role', [role])
+    if (!couldWrite && this.canWrite && this._joined) {
+      // Writable again: a Sync sends everything kept meanwhile.
+      this.lastError = null
+      this._recover()
+    }
+  }
+
+  _revoke (reason) {
+    if (this.revoked !== null) return
+    this.revoked = reason
+    this.shouldConnect = false
+    this._joined = false
+    clearTimeout(this._retryTimer)
+    this._retryTimer = null
+    this.connection.stop().catch(() => {})
+    this._setStatus('disconnected')
+    this.emit('revoked', [reason])
   }
 
   _sendAwareness () {
