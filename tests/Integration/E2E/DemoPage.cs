@@ -21,12 +21,21 @@ internal sealed class DemoPage(IPage page, string userName)
     /// <summary>Script errors on the page; a test ends by asserting there were none.</summary>
     public IReadOnlyList<string> Errors => _errors;
 
-    /// <summary>Opens <paramref name="query"/> (e.g. <c>?doc=x&amp;transport=signalr</c>) and sets the user's name.</summary>
+    /// <summary>The user's role on the open document ("Owner", "Can edit", "View only", "Access revoked").</summary>
+    public ILocator AccessStatus => Page.GetByTestId("access-status");
+
+    /// <summary>
+    /// Opens <paramref name="query"/> (e.g. <c>?doc=x&amp;transport=signalr</c>) and signs in by
+    /// name on the sign-in card (POST /auth/dev-token); the page then opens the document.
+    /// </summary>
     public async Task GotoAsync(string query)
     {
         Page.PageError += (_, error) => _errors.Add(error);
         await Page.GotoAsync("/" + query);
-        await Page.GetByTestId("user-name").FillAsync(UserName);
+        await Page.GetByTestId("signin-name").FillAsync(UserName);
+        await Page.GetByTestId("signin-submit").ClickAsync();
+        await Expect(Page.GetByTestId("signin")).ToBeHiddenAsync();
+        await Expect(Page.GetByTestId("user-name")).ToHaveValueAsync(UserName);
     }
 
     public async Task OpenFromListAsync(string documentId)
