@@ -50,4 +50,28 @@ public sealed partial class YDoc
     /// that changed nothing visible but must still be kept from one that added nothing at all.
     /// </summary>
     public bool HasPendingUpdates => Store.Pending is not null || Store.PendingDeletes is not null;
+
+    /// <summary>
+    /// A measure of the pending data: the pending structs' encoded size plus the pending deleted
+    /// length. It changes when an update adds something that must wait, and stays put when an
+    /// update only repeats what is already pending (pending data is merged and normalised).
+    /// </summary>
+    public long PendingSize
+    {
+        get
+        {
+            long size = Store.Pending?.Update.Length ?? 0;
+            if (Store.PendingDeletes is { } ds)
+            {
+                foreach (var ranges in ds.Clients.Values)
+                {
+                    foreach (var r in ranges)
+                    {
+                        size += r.Length;
+                    }
+                }
+            }
+            return size;
+        }
+    }
 }

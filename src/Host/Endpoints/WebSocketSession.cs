@@ -132,6 +132,24 @@ internal sealed class WebSocketSession : IAsyncDisposable
     {
         _outgoing.Writer.TryComplete();
         await _sender;
+        if (_socket.State == WebSocketState.CloseSent)
+        {
+            // Wait (briefly) for the peer's answering close, discarding whatever it still sends:
+            // closing the TCP connection under unread data resets it, and the peer then never
+            // sees our close code.
+            using var timeout = new CancellationTokenSource(PeerCloseTimeout);
+            var scratch = new byte[4096];
+            try
+            {
+                while ((await _socket.ReceiveAsync(scratch, timeout.Token)).MessageType != WebSocketMessageType.Close)
+                {
+                }
+            }
+            catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+            {
+                // Gone or too slow: the reset is all it gets.
+            }
+        }
         _closing.Dispose();
     }
 }

@@ -160,12 +160,14 @@ internal sealed class LiveDocument
                     $"document {Id} would exceed {maxDocumentBytes} bytes");
             }
             _captured = null;
+            long pendingBefore = _doc.PendingSize;
             _doc.ApplyUpdate(update, origin);
             var emitted = _captured;
             _captured = null;
             // Structs still waiting for their dependencies emit nothing yet, but must be kept:
-            // the client may be gone by the time the missing piece arrives.
-            var toStore = emitted ?? (_doc.HasPendingUpdates ? update : null);
+            // the client may be gone by the time the missing piece arrives. So when the update
+            // added pending data it is stored whole; a repeat of what is pending is not.
+            var toStore = _doc.PendingSize != pendingBefore ? update : emitted;
             long waitFor = _appliedSequence;
             if (toStore is not null)
             {

@@ -70,19 +70,23 @@ internal sealed class PermissionStore(NpgsqlDataSource dataSource, string schema
         return await RoleOfAsync(connection, documentId, userId, cancellationToken);
     }
 
-    /// <summary>Sets (or with <see cref="Role.None"/> revokes) a user's role; records who did it and tells every node.</summary>
-    public async Task SetAsync(string documentId, string userId, Role role, string changedBy, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sets a user's role (<see cref="Role.None"/> shuts them out even of a shared document), or
+    /// with <paramref name="remove"/> deletes their rule so the link role applies again; records
+    /// who did it and tells every node.
+    /// </summary>
+    public async Task SetAsync(string documentId, string userId, Role role, string changedBy, CancellationToken cancellationToken, bool remove = false)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var sql = role == Role.None
+        var sql = remove
             ? $"DELETE FROM {schema}.document_acl WHERE document_id = $1 AND user_id = $2"
             : $"INSERT INTO {schema}.document_acl (document_id, user_id, role) VALUES ($1, $2, $3) ON CONFLICT (document_id, user_id) DO UPDATE SET role = EXCLUDED.role";
         await using (var change = new NpgsqlCommand(sql, connection, transaction))
         {
             change.Parameters.Add(new NpgsqlParameter<string> { TypedValue = documentId });
             change.Parameters.Add(new NpgsqlParameter<string> { TypedValue = userId });
-            if (role != Role.None)
+            if (!remove)
             {
                 change.Parameters.Add(new NpgsqlParameter<short> { TypedValue = (short)role });
             }
@@ -134,11 +138,14 @@ internal sealed class PermissionStore(NpgsqlDataSource dataSource, string schema
 
     private async Task<Role> RoleOfAsync(NpgsqlConnection connection, string documentId, string userId, CancellationToken cancellationToken)
     {
-        // The link role gives at most editor: ownership is only ever explicit.
+        // The user's own rule wins, even when it is lower than the link role (a "none" row shuts
+        // one user out of a shared document); otherwise the link role, which gives at most editor.
         await using var command = new NpgsqlCommand(
             $"""
-            SELECT coalesce(max(CASE WHEN user_id = '*' THEN least(role, {(int)Role.Editor}) ELSE role END), 0)
-              FROM {schema}.document_acl WHERE document_id = $1 AND user_id IN ($2, '*')
+            SELECT coalesce(
+                (SELECT role FROM {schema}.document_acl WHERE document_id = $1 AND user_id = $2),
+                (SELECT least(role, {(int)Role.Editor}) FROM {schema}.document_acl WHERE document_id = $1 AND user_id = '*'),
+                0)
             """, connection);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = documentId });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = userId });

@@ -115,8 +115,11 @@ public sealed class AuthorizationTests(PostgresFixture postgres)
             var e = await Assert.ThrowsAsync<HubException>(() => hub.JoinAsync("private"));
             Assert.Contains("HubException: forbidden:", e.Message, StringComparison.Ordinal);
         }
-        var refused = await Assert.ThrowsAsync<WebSocketException>(() => RawSocket.ConnectAsync(WsUrl(server, "private", bob)));
-        Assert.Contains("403", refused.Message, StringComparison.Ordinal);
+        await using (var ws = await RawSocket.ConnectAsync(WsUrl(server, "private", bob)))
+        {
+            Assert.Equal((WebSocketCloseStatus)4403, await ws.WaitForCloseAsync(TimeSpan.FromSeconds(5)));
+            Assert.Null(await ws.ReceiveAsync(TimeSpan.FromMilliseconds(100)));
+        }
         await using (var hp = await RawSocket.ConnectAsync(new Uri(server.WsUrl + "/hocuspocus")))
         {
             await hp.SendAsync(HocuspocusFrames.Auth("private", bob));
@@ -216,6 +219,34 @@ public sealed class AuthorizationTests(PostgresFixture postgres)
         var notJoined = await Assert.ThrowsAsync<HubException>(() => hub.UpdateAsync("revocable", Edit("after revoke", 8)));
         Assert.Contains("HubException: not-joined:", notJoined.Message, StringComparison.Ordinal);
         Assert.Equal(1, await StoredEventsAsync(server, "revocable"));
+    }
+
+    [Fact]
+    public async Task A_users_own_rule_beats_the_link_role_and_removing_it_falls_back_to_the_link_role()
+    {
+        await using var server = await SyncServer.StartAsync(postgres, TestTokens.ServerSettings());
+        var alice = TestTokens.For("alice");
+        var bob = TestTokens.For("bob");
+        await using (var owner = await RawHubClient.ConnectAsync(server, token: alice))
+        {
+            await owner.JoinAsync("shared");
+        }
+        await SetRoleAsync(server, alice, "shared", "bob", "viewer");
+        await using var hub = await RawHubClient.ConnectAsync(server, token: bob);
+        Assert.Equal("viewer", (await hub.JoinAsync("shared")).Role);
+        await SetRoleAsync(server, alice, "shared", "bob", "none");
+        using (var http = Http(server, bob))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/api/documents/shared")).StatusCode);
+        }
+        using (var http = Http(server, alice))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, (await http.DeleteAsync("/api/documents/shared/permissions/bob")).StatusCode);
+        }
+        using (var http = Http(server, bob))
+        {
+            Assert.Contains("\"role\":\"editor\"", await http.GetStringAsync("/api/documents/shared"), StringComparison.Ordinal);
+        }
     }
 
     [Fact]

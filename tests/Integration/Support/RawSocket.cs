@@ -1,11 +1,18 @@
 using System.Net.WebSockets;
+using System.Threading.Channels;
 
 namespace CrdtCollab.Integration.Tests.Support;
 
-/// <summary>A bare WebSocket for protocol-level tests: send frames, read frames, see the close code.</summary>
+/// <summary>
+/// A bare WebSocket for protocol-level tests: send frames, read frames, see the close code. One
+/// background loop reads the socket (a timed-out read must not abort the socket, as cancelling
+/// a ClientWebSocket receive does), so the close is noticed even while the test only sends.
+/// </summary>
 public sealed class RawSocket : IAsyncDisposable
 {
     private readonly ClientWebSocket _socket = new();
+    private readonly Channel<byte[]> _received = Channel.CreateUnbounded<byte[]>();
+    private Task _reader = Task.CompletedTask;
 
     public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
 
@@ -26,37 +33,24 @@ public sealed class RawSocket : IAsyncDisposable
         catch (WebSocketException)
         {
             var status = s._socket.HttpStatusCode;
-            await s.DisposeAsync();
+            s._socket.Dispose();
             throw new WebSocketException($"upgrade refused with HTTP {(int)status}");
         }
+        s._reader = Task.Run(s.ReadLoopAsync);
         return s;
     }
 
     public Task SendAsync(byte[] frame) => _socket.SendAsync(frame, WebSocketMessageType.Binary, true, CancellationToken.None);
 
-    /// <summary>The next message, or null when the server closed the socket (or nothing came in time).</summary>
+    /// <summary>The next message, or null when the server closed the socket or nothing came in time.</summary>
     public async Task<byte[]?> ReceiveAsync(TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);
-        var buffer = new byte[1 << 20];
-        int length = 0;
         try
         {
-            while (true)
-            {
-                var r = await _socket.ReceiveAsync(buffer.AsMemory(length), cts.Token);
-                if (r.MessageType == WebSocketMessageType.Close)
-                {
-                    return null;
-                }
-                length += r.Count;
-                if (r.EndOfMessage)
-                {
-                    return buffer[..length];
-                }
-            }
+            return await _received.Reader.ReadAsync(cts.Token);
         }
-        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+        catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
         {
             return null;
         }
@@ -81,18 +75,44 @@ public sealed class RawSocket : IAsyncDisposable
         return null;
     }
 
-    /// <summary>Waits for the server's close (reading and dropping messages meanwhile).</summary>
+    /// <summary>Waits for the server's close (dropping messages meanwhile); its code, or null if none came.</summary>
     public async Task<WebSocketCloseStatus?> WaitForCloseAsync(TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline && _socket.State == WebSocketState.Open)
+        await Task.WhenAny(_reader, Task.Delay(timeout));
+        return _socket.CloseStatus;
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        var buffer = new byte[1 << 20];
+        int length = 0;
+        try
         {
-            if (await ReceiveAsync(deadline - DateTime.UtcNow) is null)
+            while (true)
             {
-                break;
+                var r = await _socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None);
+                if (r.MessageType == WebSocketMessageType.Close)
+                {
+                    // Answer the close, as a browser does.
+                    await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+                    return;
+                }
+                length += r.Count;
+                if (r.EndOfMessage)
+                {
+                    _received.Writer.TryWrite(buffer[..length]);
+                    length = 0;
+                }
             }
         }
-        return _socket.CloseStatus;
+        catch (Exception e) when (e is WebSocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // Reset or disposed: the state says so.
+        }
+        finally
+        {
+            _received.Writer.TryComplete();
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -102,13 +122,14 @@ public sealed class RawSocket : IAsyncDisposable
             try
             {
                 using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-                await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, cts.Token);
+                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, cts.Token);
             }
             catch (Exception e) when (e is OperationCanceledException or WebSocketException)
             {
                 // Gone already.
             }
         }
+        await Task.WhenAny(_reader, Task.Delay(1000));
         _socket.Dispose();
     }
 }

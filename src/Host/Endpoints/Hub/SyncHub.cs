@@ -36,7 +36,11 @@ public sealed class SyncHub(IServiceProvider services) : Microsoft.AspNetCore.Si
             var sessions = Sessions;
             var connectionId = Context.ConnectionId;
             subscriber = new HubSubscriber(services.GetRequiredService<IHubContext<SyncHub>>(), connectionId, () => context.Abort(),
-                revoked => sessions.Of(connectionId).TryRemove(new KeyValuePair<string, HubSubscriber>(revoked.DocumentId, revoked)),
+                revoked =>
+                {
+                    sessions.Of(connectionId).TryRemove(new KeyValuePair<string, HubSubscriber>(revoked.DocumentId, revoked));
+                    revoked.Complete();
+                },
                 services.GetRequiredService<IOptions<SyncServerOptions>>().Value.MaxQueuedMessagesPerConnection,
                 user, new SubscriberLimits(services.GetRequiredService<IOptions<SecurityLimits>>().Value, TimeProvider.System))
             {

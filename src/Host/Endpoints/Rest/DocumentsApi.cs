@@ -48,6 +48,9 @@ internal static class DocumentsApi
             bool created = await catalog.EnsureAsync(id, DocumentStreamId.For(id), ct);
             return created ? Results.Created($"/api/documents/{id}", new { id, role = RoleNames.Of(role) }) : Results.Ok(new { id, role = RoleNames.Of(role) });
         });
+        api.MapGet("/{id}", async (string id, ClaimsPrincipal principal, PermissionStore permissions, CancellationToken ct) =>
+            await WithRoleAsync(id, principal, permissions, Role.Viewer, ct)
+            ?? Results.Ok(new { id, role = RoleNames.Of(await permissions.RoleOfAsync(id, User(principal).Id, ct)) }));
         api.MapGet("/{id}/state", async (string id, ClaimsPrincipal principal, PermissionStore permissions, LiveDocumentRegistry registry, CancellationToken ct) =>
             await WithRoleAsync(id, principal, permissions, Role.Viewer, ct) ?? Results.Bytes((await LoadAsync(id, registry, ct)).EncodeStateAsUpdate([]), Binary));
         api.MapGet("/{id}/text", async (string id, string? name, ClaimsPrincipal principal, PermissionStore permissions, LiveDocumentRegistry registry, CancellationToken ct) =>
@@ -82,7 +85,7 @@ internal static class DocumentsApi
             {
                 return Results.Problem(statusCode: 400, title: "invalid-user");
             }
-            await permissions.SetAsync(id, userId, Role.None, User(principal).Id, ct);
+            await permissions.SetAsync(id, userId, Role.None, User(principal).Id, ct, remove: true);
             return Results.NoContent();
         });
     }
