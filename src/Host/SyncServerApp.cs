@@ -161,6 +161,7 @@ public static class SyncServerApp
                 batching.TriggerTime = options.FlushInterval;
             }).Sequential();
         });
+        services.AddHostedService<BatchHandlerWarmUp>();
         if (options.Batcher == "channel")
         {
             services.AddSingleton<ChannelIntakeQueue>();

@@ -158,10 +158,7 @@ public sealed class DemoEditorTests(PostgresFixture postgres)
         Assert.Empty(alice.Errors);
     }
 
-    // Passes when the downgrade goes through the link role (PUT …/permissions/* viewer). Skipped
-    // until the server lets an explicit rule lower a user below the link role: RoleOfAsync takes
-    // the max of Bob's rule (viewer) and the link role (editor), so Bob stays an editor.
-    [Fact(Skip = "server: an explicit per-user role cannot go below the link role (PermissionStore.RoleOfAsync takes the max)")]
+    [Fact]
     public async Task A_user_the_owner_makes_a_viewer_gets_a_view_only_editor_within_seconds()
     {
         await using var server = await SyncServer.StartAsync(postgres);
