@@ -21,7 +21,10 @@ public sealed class OrderingLockTests(PostgresFixture pg)
     private const int Rounds = 5;
     private const int OtherAppenders = 6;
     private const int StatementTimeoutMs = 150;
-    private static readonly TimeSpan ProbeBudget = TimeSpan.FromSeconds(1);
+    // The leak is an idle session that keeps the lock for good; the direct check below finds it
+    // without timing. The probe's budget only has to outlast a loaded CI machine (two test
+    // assemblies on two cores): on a quiet one it finishes in milliseconds.
+    private static readonly TimeSpan ProbeBudget = TimeSpan.FromSeconds(10);
 
     [Theory]
     [MemberData(nameof(AppendTests.BothAppendPaths), MemberType = typeof(AppendTests))]
@@ -132,6 +135,12 @@ public sealed class OrderingLockTests(PostgresFixture pg)
 
     private async Task AssertOtherPoolCanAppendAsync(PostgresEventStore probe, string schema, string context)
     {
+        // Every append of the round has ended: a session that still holds the lock while idle
+        // leaked it (the bug), whatever the timing.
+        var idleHolders = await ScalarAsync(pg.DataSource,
+            $"SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 " +
+            $"AND l.classid = '{(ulong)LockKeys.Ordering(schema) >> 32}'::oid AND l.objid = '{(ulong)LockKeys.Ordering(schema) & 0xFFFF_FFFF}'::oid AND a.state = 'idle'");
+        Assert.True(idleHolders == 0, $"{context}: {idleHolders} idle session(s) still hold the ordering lock");
         using var budget = new CancellationTokenSource(ProbeBudget);
         try
         {
