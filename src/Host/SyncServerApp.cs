@@ -49,6 +49,7 @@ public static class SyncServerApp
         }
         AddStorage(builder.Services, connectionString, options);
         AddPipeline(builder, options);
+        ScaleOut.ScaleOutSetup.Add(builder, options);
 
         var app = builder.Build();
         await app.Services.GetRequiredService<PostgresEventStore>().MigrateAsync();

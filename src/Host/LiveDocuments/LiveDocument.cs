@@ -10,7 +10,7 @@ namespace CrdtCollab.Host.LiveDocuments;
 /// <see cref="YDoc"/> is not thread-safe, so everything here runs under one lock; the work under
 /// it is CPU only (apply, encode, queue), never I/O.
 /// </summary>
-internal sealed class LiveDocument
+internal sealed partial class LiveDocument
 {
     private readonly object _gate = new();
     private readonly YDoc _doc;
@@ -353,5 +353,9 @@ internal sealed class LiveDocument
                 s.Deliver(message);
             }
         }
+        OnBroadcastLocked(message);
     }
+
+    /// <summary>Scale-out hook (ScaleOut/LiveDocument.ScaleOut.cs): publishes to the other nodes.</summary>
+    partial void OnBroadcastLocked(OutgoingMessage message);
 }
