@@ -27,6 +27,13 @@ public sealed class ScaleOutOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan SettleDelay { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// SignalR's Redis backplane (on by default). Document fan-out does not need it (every hub
+    /// send of ours goes to a connection of the same node), but with it a hub connection also
+    /// needs Redis to start: off keeps SignalR joins working while Redis is away.
+    /// </summary>
+    public bool SignalRBackplane { get; set; } = true;
+
     /// <summary>How long a subscribe may take before the document is served without it (the periodic check retries).</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan SubscribeTimeout { get; set; } = TimeSpan.FromSeconds(2);

@@ -29,10 +29,13 @@ internal static class ScaleOutSetup
         // The hub's own backplane, on the same connection: a send addressed to a connection or a
         // group on another node reaches it. Document fan-out itself goes through the channels
         // above, so that every transport of every node sees one order per document.
-        services.AddSignalR().AddStackExchangeRedis(redis =>
-            redis.Configuration.ChannelPrefix = RedisChannel.Literal(PrefixOf(options, sync) + "signalr:"));
-        services.AddOptions<RedisOptions>().Configure<RedisConnection>((redis, connection) =>
-            redis.ConnectionFactory = _ => Task.FromResult(connection.Multiplexer));
+        if (options.SignalRBackplane)
+        {
+            services.AddSignalR().AddStackExchangeRedis(redis =>
+                redis.Configuration.ChannelPrefix = RedisChannel.Literal(PrefixOf(options, sync) + "signalr:"));
+            services.AddOptions<RedisOptions>().Configure<RedisConnection>((redis, connection) =>
+                redis.ConnectionFactory = _ => Task.FromResult(connection.Multiplexer));
+        }
     }
 
     public static string PrefixOf(ScaleOutOptions options, SyncServerOptions sync) =>

@@ -2,9 +2,12 @@ using System.Text.Json.Nodes;
 using CrdtCollab.Client;
 using CrdtCollab.Crdt;
 using CrdtCollab.EventStore;
+using CrdtCollab.Host.Endpoints.Hub;
 using CrdtCollab.Host.LiveDocuments;
 using CrdtCollab.Host.ScaleOut;
 using CrdtCollab.Integration.Tests.Support;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 using static CrdtCollab.Integration.Tests.Server.ServerTestKit;
@@ -26,6 +29,7 @@ public sealed class MultiNodeTests(PostgresFixture postgres)
     {
         await using var nodes = await TwoNodes.StartAsync(postgres);
         const string Doc = "two-nodes-1";
+        Assert.IsType<RedisHubLifetimeManager<SyncHub>>(nodes.A.Services.GetRequiredService<HubLifetimeManager<SyncHub>>());
         var ywsA = await NodeClients.StartAsync(NodeTransport.YWebsocket, nodes.A.WsUrl, Doc, "ywsA");
         try
         {
