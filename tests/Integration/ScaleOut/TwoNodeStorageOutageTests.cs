@@ -23,7 +23,10 @@ public sealed class TwoNodeStorageOutageTests(PostgresFixture postgres, ITestOut
         await using var proxy = new PostgresProxy(postgres);
         await using var nodes = await TwoNodes.StartAsync(postgres, new Dictionary<string, string?> { ["ConnectionStrings:Postgres"] = proxy.ConnectionString });
         const string Doc = "pg-outage-2";
+        await using var ywsA = await NodeClients.StartAsync(NodeTransport.YWebsocket, nodes.A.WsUrl, Doc, "ywsA");
+        await using var ywsB = await NodeClients.StartAsync(NodeTransport.YWebsocket, nodes.B.WsUrl, Doc, "ywsB");
         var clients = new List<SyncClient>();
+        bool cut = false;
         try
         {
             for (int i = 0; i < 4; i++)
@@ -43,14 +46,18 @@ public sealed class TwoNodeStorageOutageTests(PostgresFixture postgres, ITestOut
             await EventuallyAsync(() => Task.FromResult(clients.All(c => c.SavedUpdates > 0)), "every client got acknowledgements", Wait);
 
             proxy.Cut();
+            cut = true;
             await Task.Delay(500);
             var ackedAtCut = clients.Select(c => c.SavedUpdates).ToArray();
             // During the outage an edit on A still reaches B's clients (over Redis, not the log).
-            clients[0].Transact(_ => clients[0].Document.GetText(Text).Insert(0, "[during-outage]"));
-            await EventuallyAsync(() => Task.FromResult(TextOf(clients[1]).Contains("[during-outage]", StringComparison.Ordinal)), "A's edit reaches B while PostgreSQL is away", Wait);
+            // y-websocket sends without waiting for acks (a SyncClient holds its next update until
+            // the one in flight is saved).
+            await ywsA.InsertAsync(0, "[during-outage]");
+            await ywsB.WaitTextAsync(["[during-outage]"], Wait);
             await Task.Delay(1500);
             var ackedDuring = clients.Select((c, i) => c.SavedUpdates - ackedAtCut[i]).Sum();
             proxy.Restore();
+            cut = false;
             await Task.Delay(1000);
             await stop.CancelAsync();
             await Task.WhenAll(editors);
@@ -81,6 +88,11 @@ public sealed class TwoNodeStorageOutageTests(PostgresFixture postgres, ITestOut
         }
         finally
         {
+            if (cut)
+            {
+                // A failed test must not leave the nodes' shutdown flushes waiting for the database.
+                proxy.Restore();
+            }
             await Task.WhenAll(clients.Select(c => c.DisposeAsync().AsTask()));
         }
     }
