@@ -141,6 +141,24 @@ public sealed class MultiNodeTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task While_Redis_is_down_new_clients_still_join_and_save()
+    {
+        // SignalR's backplane subscribes a Redis channel for every new hub connection, so with it
+        // a hub join fails while Redis is away; our fan-out does not need it, and without it the
+        // hub is as independent of Redis as the raw WebSocket endpoints are.
+        await using var nodes = await TwoNodes.StartAsync(postgres, new Dictionary<string, string?> { ["Redis:SignalRBackplane"] = "false" });
+        const string Doc = "redis-down-join-1";
+        await nodes.Redis.StopAsync();
+        await using var yws = await NodeClients.StartAsync(NodeTransport.YWebsocket, nodes.A.WsUrl, Doc, "ywsA", TimeSpan.FromSeconds(10));
+        await yws.InsertAsync(0, "[yws-while-redis-down]");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await using var client = await SyncClient.ConnectAsync(nodes.A.BaseUrl, Doc, new YDoc(), Options(SyncClientProtocol.Json), timeout.Token);
+        client.Transact(_ => client.Document.GetText(Text).Insert(0, "[signalr-while-redis-down]"));
+        await client.WhenSavedAsync().WaitAsync(Wait);
+        await EventuallyAsync(async () => TextOf(await ReplayStateAsync(nodes.A, Doc)).Contains("[yws-while-redis-down]", StringComparison.Ordinal), "the y-websocket edit is stored", Wait);
+    }
+
+    [Fact]
     public async Task The_periodic_check_reads_what_no_message_announced()
     {
         await using var nodes = await TwoNodes.StartAsync(postgres, new Dictionary<string, string?> { ["Redis:CatchUpInterval"] = "00:00:00.500" });
