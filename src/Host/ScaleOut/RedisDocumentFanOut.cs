@@ -244,9 +244,12 @@ internal sealed class RedisDocumentFanOut : IDocumentReplication, IDisposable
                 replica.Document.ApplyRemoteAwareness(message.Payload.ToArray());
             }
         }
-        catch (UpdateFormatException e)
+        catch (Exception e)
         {
+            // Malformed, or the replica refused it: the log still has it, so read it from there
+            // (and never let an exception end this channel's message loop).
             ScaleOutLog.BadMessage(_logger, replica.Channel, e);
+            gap = true;
         }
         if (gap)
         {
