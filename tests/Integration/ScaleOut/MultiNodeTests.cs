@@ -131,12 +131,18 @@ public sealed class MultiNodeTests(PostgresFixture postgres)
         // The raw WebSocket client on B got what B caught up, too.
         await ywsB.WaitContainsAsync(await ReplayStateAsync(nodes.A, Doc), Wait);
 
-        // And fan-out itself is back: a new edit crosses through Redis.
-        long receivedBefore = TwoNodes.FanOutOf(nodes.B).Counters.Received;
-        a.Transact(_ => a.Document.GetText(Text).Insert(0, "[A-after-restart]"));
-        await ywsB.WaitTextAsync(["[A-after-restart]"], Wait);
-        await EventuallyAsync(() => Task.FromResult(TextOf(b).Contains("[A-after-restart]", StringComparison.Ordinal)), "b sees A's new edit", Wait);
-        Assert.True(TwoNodes.FanOutOf(nodes.B).Counters.Received > receivedBefore, "B received it over Redis");
+        // And fan-out itself is back: new edits cross through Redis again (the catch-ups above may
+        // have run before both nodes' connections were back, so this polls).
+        int n = 0;
+        await EventuallyAsync(async () =>
+        {
+            long receivedBefore = TwoNodes.FanOutOf(nodes.B).Counters.Received;
+            a.Transact(_ => a.Document.GetText(Text).Insert(0, $"[A-after-restart-{n++}]"));
+            await Task.Delay(300);
+            return TwoNodes.FanOutOf(nodes.B).Counters.Received > receivedBefore;
+        }, "an edit on A reaches B over Redis", Wait);
+        await ywsB.WaitTextAsync([$"[A-after-restart-{n - 1}]"], Wait);
+        await EventuallyAsync(() => Task.FromResult(TextOf(b).Contains($"[A-after-restart-{n - 1}]", StringComparison.Ordinal)), "b sees A's new edit", Wait);
         Assert.True(TwoNodes.FanOutOf(nodes.A).Counters.CaughtUpEvents > 0 || TwoNodes.FanOutOf(nodes.B).Counters.CaughtUpEvents > 0, "a node read from the log");
     }
 
