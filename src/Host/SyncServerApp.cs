@@ -65,6 +65,7 @@ public static class SyncServerApp
         AddStorage(builder.Services, connectionString, options);
         AddPipeline(builder, options);
         AddSecurity(builder.Services, auth, limits, options.DataDirectory ?? EmbeddedPostgres.DefaultDataDirectory());
+        ScaleOut.ScaleOutSetup.Add(builder, options);
 
         var app = builder.Build();
         await app.Services.GetRequiredService<PostgresEventStore>().MigrateAsync();

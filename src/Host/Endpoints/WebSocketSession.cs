@@ -18,6 +18,8 @@ internal sealed class WebSocketSession : IAsyncDisposable
     public const WebSocketCloseStatus TryAgainLater = (WebSocketCloseStatus)1013;
 
     private static readonly TimeSpan PeerCloseTimeout = TimeSpan.FromSeconds(2);
+    /// <summary>How long the queued messages and the close frame get before the socket is aborted.</summary>
+    private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(5);
 
     private readonly WebSocket _socket;
     private readonly int _maxMessageBytes;
@@ -52,7 +54,22 @@ internal sealed class WebSocketSession : IAsyncDisposable
     public void Close(WebSocketCloseStatus status, string reason)
     {
         _close ??= (status, reason.Length > 120 ? reason[..120] : reason);
-        _outgoing.Writer.TryComplete();
+        if (_outgoing.Writer.TryComplete())
+        {
+            _ = AbortIfStuckAsync();
+        }
+    }
+
+    /// <summary>
+    /// A peer that never reads keeps the send loop inside SendAsync for ever, so the close never
+    /// goes out and the session (its queue, its subscription) would stay: abort the socket.
+    /// </summary>
+    private async Task AbortIfStuckAsync()
+    {
+        if (await Task.WhenAny(_sender, Task.Delay(CloseGrace)) != _sender)
+        {
+            _socket.Abort();
+        }
     }
 
     /// <summary>

@@ -10,7 +10,7 @@ namespace CrdtCollab.Host.LiveDocuments;
 /// <see cref="YDoc"/> is not thread-safe, so everything here runs under one lock; the work under
 /// it is CPU only (apply, encode, queue), never I/O.
 /// </summary>
-internal sealed class LiveDocument
+internal sealed partial class LiveDocument
 {
     private readonly object _gate = new();
     private readonly YDoc _doc;
@@ -22,6 +22,7 @@ internal sealed class LiveDocument
     private long _committedSequence;
     private long _version;
     private readonly TimeProvider _time;
+    private bool _holdsUnconfirmedRemote;
 
     public LiveDocument(string id, YDoc doc, long version, long loadedBytes, TimeProvider time)
     {
@@ -168,6 +169,14 @@ internal sealed class LiveDocument
             // the client may be gone by the time the missing piece arrives. So when the update
             // added pending data it is stored whole; a repeat of what is pending is not.
             var toStore = _doc.PendingSize != pendingBefore ? update : emitted;
+            if (_holdsUnconfirmedRemote && !IsEmptyUpdate(update))
+            {
+                // Part of it may repeat what another node published and may die before
+                // committing: only the log, not this memory, may vouch for that part. So the
+                // update is stored as received (a duplicate in the log changes nothing) rather
+                // than acknowledging content nobody stored.
+                toStore = update;
+            }
             long waitFor = _appliedSequence;
             if (toStore is not null)
             {
@@ -341,6 +350,24 @@ internal sealed class LiveDocument
         }
     }
 
+    /// <summary>
+    /// True once this copy holds content another node published over Redis (not read from the
+    /// log): a "nothing new" update may then repeat something no one has stored yet.
+    /// </summary>
+    internal bool HoldsUnconfirmedRemote
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _holdsUnconfirmedRemote;
+            }
+        }
+    }
+
+    // The smallest V1 update (no structs, no deletions): y-websocket's SyncStep2 when nothing is missing.
+    private static bool IsEmptyUpdate(byte[] update) => update.Length <= 2 && update.All(b => b == 0);
+
     private Task<long> WaitLocked(long sequence)
     {
         if (sequence <= _committedSequence)
@@ -362,5 +389,9 @@ internal sealed class LiveDocument
                 s.Deliver(message);
             }
         }
+        OnBroadcastLocked(message);
     }
+
+    /// <summary>Scale-out hook (ScaleOut/LiveDocument.ScaleOut.cs): publishes to the other nodes.</summary>
+    partial void OnBroadcastLocked(OutgoingMessage message);
 }

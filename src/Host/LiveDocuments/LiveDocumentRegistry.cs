@@ -9,7 +9,8 @@ namespace CrdtCollab.Host.LiveDocuments;
 /// one load; a failed load is forgotten so the next join tries again. Idle documents are evicted
 /// by <see cref="DocumentEvictionService"/>.
 /// </summary>
-internal sealed class LiveDocumentRegistry(DocumentLoader loader, IOptions<SyncServerOptions> options, IOptions<Security.SecurityLimits> limits, ILogger<LiveDocumentRegistry> logger)
+internal sealed class LiveDocumentRegistry(DocumentLoader loader, IOptions<SyncServerOptions> options, IOptions<Security.SecurityLimits> limits,
+    ILogger<LiveDocumentRegistry> logger, ScaleOut.IDocumentReplication? replication = null)
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<LiveDocument>>> _documents = new(StringComparer.Ordinal);
 
@@ -57,7 +58,10 @@ internal sealed class LiveDocumentRegistry(DocumentLoader loader, IOptions<SyncS
     {
         if (_documents.TryGetValue(doc.Id, out var lazy) && lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully && ReferenceEquals(lazy.Value.Result, doc))
         {
-            _documents.TryRemove(new KeyValuePair<string, Lazy<Task<LiveDocument>>>(doc.Id, lazy));
+            if (_documents.TryRemove(new KeyValuePair<string, Lazy<Task<LiveDocument>>>(doc.Id, lazy)))
+            {
+                replication?.Detach(doc);
+            }
         }
     }
 
@@ -67,6 +71,11 @@ internal sealed class LiveDocumentRegistry(DocumentLoader loader, IOptions<SyncS
         {
             // Not the joiner's token: a load shared by several joiners must not die with the first.
             var doc = await loader.LoadAsync(documentId, CancellationToken.None);
+            if (replication is not null)
+            {
+                // Multi-node: subscribe to the other nodes' updates and catch up from the log first.
+                await replication.AttachAsync(doc);
+            }
             HostLog.DocumentLoaded(logger, documentId, doc.Version, doc.ApproximateBytes);
             return doc;
         }

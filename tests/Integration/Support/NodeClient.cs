@@ -24,6 +24,7 @@ public sealed class NodeClient : IAsyncDisposable
     private readonly Task _reader;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private int _nextId;
+    private int _disposed;
 
     internal NodeClient(Process process, string name, NodeTransport transport)
     {
@@ -143,6 +144,10 @@ public sealed class NodeClient : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         if (!_process.HasExited)
         {
             try

@@ -80,9 +80,14 @@ public sealed class SyncServer : IAsyncDisposable
         return doc;
     }
 
-    /// <summary>A token from the embedded issuer for <paramref name="name"/> (POST /auth/dev-token).</summary>
+    /// <summary>A token for <paramref name="name"/>: from the embedded issuer (POST /auth/dev-token), or the tests' issuer when the server trusts it.</summary>
     public async Task<string> TokenAsync(string name = "tester")
     {
+        if (_settings.ContainsKey("Auth:SigningKey"))
+        {
+            // The server trusts the tests' external issuer and has no dev-token endpoint.
+            return TestTokens.For(name.ToLowerInvariant());
+        }
         using var http = new HttpClient { BaseAddress = BaseUrl };
         var response = await http.PostAsync("/auth/dev-token", new StringContent($"{{\"name\":\"{name}\"}}", System.Text.Encoding.UTF8, "application/json"));
         response.EnsureSuccessStatusCode();
