@@ -102,6 +102,9 @@ const cases = [
     arr.push([1, new Y.Map()]); arr.get(1).set('deep', 'yes'); map.set('t', new Y.Text()); map.get('t').insert(0, 'hi')
     text.insert(0, 'nested', { bold: true })
     return { doc: d, roots: { m: 'map' } }` },
+  { name: 'text-bold-repeated-keys', section: '10.15', code: `
+    const d = mk(1); const t = d.getText('t'); t.insert(0, 'abcdef'); t.format(0, 1, { bold: true }); t.format(3, 1, { bold: true })
+    return { doc: d, roots: { t: 'text' }, delta: ['t'] }` },
   { name: 'text-format-bold', section: '10.11', kinds: ['Format', 'String'], code: `
     const d = mk(1); const t = d.getText('t'); t.insert(0, 'hello'); t.format(1, 2, { bold: true })
     return { doc: d, roots: { t: 'text' }, delta: ['t'] }` },
@@ -223,6 +226,11 @@ const overlap = [[item1, gc1], [gc1, item1], [item3, gc1], [gc1, item3], [item1,
   [item1, item1, gc1, gc1], [gc1, gc1, item1, item1], [item1, gc1, gc1, item1, item1]]
 const docless = [
   ...overlap.map((inputs, i) => ({ name: `merge-item-vs-gc-same-clock-${i + 1}`, op: 'merge', inputs })),
+  { name: 'merge-sequential', op: 'merge', inputs: [u0, u1, u2] },
+  { name: 'merge-with-gap', op: 'merge', inputs: [u0, u2] },
+  { name: 'merge-map-overwrite', op: 'merge', inputs: [m1, m2] },
+  { name: 'diff-full-against-partial-sv', op: 'diff', inputs: [full], sv: '01 01 01' },
+  { name: 'diff-full-against-empty-sv', op: 'diff', inputs: [full], sv: '00' },
   { name: 'merge-three-items-not-merged', op: 'merge', inputs: [u0, u1, u2] },
   { name: 'merge-gap-becomes-skip', op: 'merge', inputs: [u0, u2] },
   { name: 'merge-reversed-order', op: 'merge', inputs: [u2, u1, u0] },
@@ -245,8 +253,10 @@ const runCase = c => {
     const d = new Y.Doc(opts); d.clientID = id
     const emitted = []
     d.on('update', (u, origin, _doc, tr) => emitted.push({ update: u, local: tr.local }))
+    const emittedV2 = []
+    d.on('updateV2', u => emittedV2.push(u))
     made.push(d)
-    return Object.assign(d, { emittedLog: emitted })
+    return Object.assign(d, { emittedLog: emitted, emittedV2Log: emittedV2 })
   }
   const sync = (a, b) => Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)), REMOTE)
   const r = new Function('Y', 'mk', 'sync', 'unhex', 'hex', c.code)(Y, mk, sync, unhex, hex)
@@ -256,6 +266,8 @@ const runCase = c => {
   const state = Y.encodeStateAsUpdate(d)
   // Replaying the inputs into a fresh doc must give the same state: that is what the C# test does.
   const replay = new Y.Doc({ gc: d.gc }); replay.clientID = 999999
+  const replayUpdatesV2 = []
+  replay.on('updateV2', u => replayUpdatesV2.push(hex(u)))
   for (const u of inputs) Y.applyUpdate(replay, unhex(u), REMOTE)
   const replayState = hex(Y.encodeStateAsUpdate(replay))
   // encodeStateAsUpdate against a partial state vector: what the first input alone knows.
@@ -284,6 +296,29 @@ const runCase = c => {
     partial,
     kinds: [...new Set(dumpUpdate(state).structs.map(s => s.kind === 'Item' ? (s.content.kind === 'ContentType' ? `Type:${s.content.type}` : s.content.kind.replace(/^Content/, '')) : s.kind))].sort()
   }
+  // Update format V2: the updateV2 events, the inputs as V2 (applied with applyUpdateV2 they must
+  // give the same state), encodeStateAsUpdateV2 against the partial state vector, and the
+  // doc-less V2 operations on the V2 state.
+  const stateV2 = Y.encodeStateAsUpdateV2(d)
+  const replayV2 = new Y.Doc({ gc: d.gc }); replayV2.clientID = 999999
+  const inputsV2 = inputs.map(u => Y.convertUpdateFormatV1ToV2(unhex(u)))
+  for (const u of inputsV2) Y.applyUpdateV2(replayV2, u, REMOTE)
+  out.v2 = {
+    updates: d.emittedV2Log.map(hex),
+    // What the replaying doc emitted (updateV2) while applying the V1 inputs.
+    replayUpdates: replayUpdatesV2,
+    inputs: inputsV2.map(hex),
+    replayState: hex(Y.encodeStateAsUpdateV2(replayV2)),
+    replayStateV1: hex(Y.encodeStateAsUpdate(replayV2)),
+    partial: hex(Y.encodeStateAsUpdateV2(replay, firstSv)),
+    convertedState: hex(Y.convertUpdateFormatV1ToV2(state)),
+    backToV1: hex(Y.convertUpdateFormatV2ToV1(stateV2)),
+    mergedWithEmpty: hex(Y.mergeUpdatesV2([stateV2, Y.encodeStateAsUpdateV2(new Y.Doc())])),
+    mergedInputs: hex(Y.mergeUpdatesV2(inputsV2.length === 1 ? [...inputsV2, Y.encodeStateAsUpdateV2(new Y.Doc())] : inputsV2)),
+    diff: hex(Y.diffUpdateV2(stateV2, firstSv)),
+    svFromState: hex(Y.encodeStateVectorFromUpdateV2(stateV2))
+  }
+  replayV2.destroy()
   if (replayState !== out.state) out.replayState = replayState
   // A replayed doc can legitimately differ from its author (a bigint beyond int64 wraps on the wire).
   const replayJson = JSON.stringify(rootsToJson(replay, r.roots))
@@ -298,7 +333,10 @@ const runCase = c => {
 const runDocless = c => {
   const ins = c.inputs.map(unhex)
   const result = c.op === 'merge' ? Y.mergeUpdates(ins) : c.op === 'diff' ? Y.diffUpdate(ins[0], unhex(c.sv)) : Y.encodeStateVectorFromUpdate(ins[0])
-  return { ...c, result: hex(result) }
+  // The same operation on the inputs converted to V2, with yjs's V2 functions.
+  const ins2 = ins.map(u => Y.convertUpdateFormatV1ToV2(u))
+  const resultV2 = c.op === 'merge' ? Y.mergeUpdatesV2(ins2) : c.op === 'diff' ? Y.diffUpdateV2(ins2[0], unhex(c.sv)) : Y.encodeStateVectorFromUpdateV2(ins2[0])
+  return { ...c, result: hex(result), inputsV2: ins2.map(hex), resultV2: hex(resultV2) }
 }
 
 const golden = {
@@ -336,6 +374,9 @@ for (const name of traceNames) {
   const update = Y.encodeStateAsUpdate(d)
   const updateFile = `${name}.yjs-update.bin.gz`
   writeFileSync(join(here, 'traces', updateFile), gzipSync(update, { level: 9 }))
+  const updateV2 = Y.encodeStateAsUpdateV2(d)
+  const updateV2File = `${name}.yjs-update-v2.bin.gz`
+  writeFileSync(join(here, 'traces', updateV2File), gzipSync(updateV2, { level: 9 }))
   manifest.push({
     name,
     trace: `${name}.json.gz`,
@@ -346,6 +387,9 @@ for (const name of traceNames) {
     textSha256: sha256(Buffer.from(text, 'utf8')),
     updateLength: update.length,
     updateSha256: sha256(update),
+    updateV2File,
+    updateV2Length: updateV2.length,
+    updateV2Sha256: sha256(updateV2),
     stateVector: hex(Y.encodeStateVector(d))
   })
   console.error(`${name}: ${trace.txns.length} txns, ${patches} patches, text ${text.length}, update ${update.length} bytes`)
