@@ -339,11 +339,63 @@ const runDocless = c => {
   return { ...c, result: hex(result), inputsV2: ins2.map(hex), resultV2: hex(resultV2) }
 }
 
+// Relative positions (yjs's createRelativePositionFromTypeIndex / encodeRelativePosition /
+// relativePositionToJSON / createAbsolutePositionFromRelativePosition): every index of the type
+// with assoc 0 and -1 on the doc `code` builds, then resolved again after `after` edits it.
+const relposCases = [
+  { name: 'root-text', path: ['t'], code: `
+    const d = mk(1); const t = d.getText('t'); t.insert(0, 'hello world'); t.delete(2, 3); t.insert(4, 'XY', { bold: true })
+    return d`, after: `
+    const o = mk(2); sync(d, o); o.getText('t').insert(3, '123'); d.getText('t').delete(0, 4); d.getText('t').insert(0, 'ab'); sync(o, d)` },
+  { name: 'root-array', path: ['a'], code: `
+    const d = mk(7); const a = d.getArray('a'); a.push([1, 2, 3]); a.insert(1, ['x', 'y']); a.delete(0, 1)
+    return d`, after: `
+    d.getArray('a').delete(1, 2); d.getArray('a').push([9])` },
+  { name: 'nested-text-in-map', path: ['m', 'inner'], code: `
+    const d = mk(3); const m = d.getMap('m'); const inner = new Y.Text(); m.set('inner', inner); inner.insert(0, 'abc😀d')
+    return d`, after: `
+    d.getMap('m').get('inner').delete(1, 2)` },
+  { name: 'nested-text-deleted-gc', path: ['m', 'inner'], code: `
+    const d = mk(4); const m = d.getMap('m'); const inner = new Y.Text(); m.set('inner', inner); inner.insert(0, 'xyz')
+    return d`, after: `
+    d.getMap('m').delete('inner')` },
+  { name: 'empty-root-text', path: ['e'], code: `
+    const d = mk(5); d.getText('e')
+    return d`, after: `
+    d.getText('e').insert(0, 'late')` }
+]
+const runRelpos = c => {
+  const mk = (id, opts) => { const d = new Y.Doc(opts); d.clientID = id; return d }
+  const sync = (a, b) => Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)))
+  const d = new Function('Y', 'mk', 'sync', c.code)(Y, mk, sync)
+  const typeAt = doc => c.path.slice(1).reduce((t, k) => t.get(k), c.path.length === 1 ? (doc.share.get(c.path[0]) ?? doc.getText(c.path[0])) : doc.getMap(c.path[0]))
+  const t = typeAt(d)
+  const state = hex(Y.encodeStateAsUpdate(d))
+  const positions = []
+  for (let index = 0; index <= t.length + 1; index++) {
+    for (const assoc of [0, -1]) {
+      const r = Y.createRelativePositionFromTypeIndex(t, index, assoc)
+      const now = Y.createAbsolutePositionFromRelativePosition(r, d)
+      positions.push({ index, assoc, bytes: hex(Y.encodeRelativePosition(r)), json: JSON.stringify(Y.relativePositionToJSON(r)), nowIndex: now && now.index })
+    }
+  }
+  new Function('Y', 'mk', 'sync', 'd', c.after)(Y, mk, sync, d)
+  const afterState = hex(Y.encodeStateAsUpdate(d))
+  for (const p of positions) {
+    const a = Y.createAbsolutePositionFromRelativePosition(Y.decodeRelativePosition(unhex(p.bytes)), d)
+    p.afterIndex = a === null ? null : a.index
+    p.afterType = a === null ? null : (a.type._item ? `${a.type._item.id.client},${a.type._item.id.clock}` : 'root')
+  }
+  d.destroy()
+  return { name: c.name, path: c.path, code: c.code.trim(), after: c.after.trim(), state, afterState, positions }
+}
+
 const golden = {
   generatedBy: 'tests/Property/Golden/generate.mjs',
   versions: { yjs: versionOf('yjs'), lib0: versionOf('lib0'), 'y-protocols': versionOf('y-protocols') },
   cases: cases.map(runCase),
-  docless: docless.map(runDocless)
+  docless: docless.map(runDocless),
+  relativePositions: relposCases.map(runRelpos)
 }
 writeFileSync(join(here, 'golden.json'), JSON.stringify(golden, null, 1) + '\n')
 const allKinds = new Set(golden.cases.flatMap(c => c.kinds))

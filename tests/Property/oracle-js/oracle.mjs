@@ -135,6 +135,27 @@ const ops = {
   convert: o => ({ update: b64(o.to === 'v2' ? Y.convertUpdateFormatV1ToV2(unb64(o.update)) : Y.convertUpdateFormatV2ToV1(unb64(o.update))) }),
   convertAll: o => ({ updates: o.updates.map(u => b64(o.to === 'v2' ? Y.convertUpdateFormatV1ToV2(unb64(u)) : Y.convertUpdateFormatV2ToV1(unb64(u)))) }),
   decode: o => dumpUpdate(unb64(o.update), o.v2),
+  // Relative positions: create from (index, assoc) pairs in the type at `path`; resolve encoded ones.
+  relpos: o => {
+    const e = entry(o.doc)
+    const t = resolve(e, o.path, o.kind ?? 'text')
+    return {
+      positions: o.at.map(([index, assoc]) => {
+        const r = Y.createRelativePositionFromTypeIndex(t, index, assoc)
+        return { bytes: b64(Y.encodeRelativePosition(r)), json: JSON.stringify(Y.relativePositionToJSON(r)) }
+      })
+    }
+  },
+  abspos: o => {
+    const e = entry(o.doc)
+    return {
+      positions: o.rpos.map(b => {
+        const a = Y.createAbsolutePositionFromRelativePosition(Y.decodeRelativePosition(unb64(b)), e.doc)
+        if (a === null) return null
+        return { index: a.index, assoc: a.assoc, type: a.type._item ? { client: a.type._item.id.client, clock: a.type._item.id.clock } : null }
+      })
+    }
+  },
   // Replays a list of updates into a fresh doc, in order, as remote updates. Returns the final
   // state, state vector, JSON and the cleanup updates the doc emitted; with `steps`, a sha1 of
   // the state and the state vector after every update; with `svs`, encodeStateAsUpdate(doc, sv)
