@@ -268,20 +268,23 @@ internal ref struct UpdateDecoderV2
     }
 
     /// <summary>Reads the delete set at the end of the rest (§4.9: per client, clocks as differences, lengths − 1).</summary>
-    public DeleteSet ReadDeleteSet()
+    public DeleteSet ReadDeleteSet() => ReadDeleteSet(ref _rest);
+
+    /// <summary>A V2 delete set (also the first part of a V2 snapshot).</summary>
+    public static DeleteSet ReadDeleteSet(ref Lib0Reader rest)
     {
         var ds = new DeleteSet();
-        int clients = _rest.ReadCount(2);
+        int clients = rest.ReadCount(2);
         for (int i = 0; i < clients; i++)
         {
-            long client = _rest.ReadVarUint();
-            int count = _rest.ReadCount(2);
+            long client = rest.ReadVarUint();
+            int count = rest.ReadCount(2);
             long cursor = 0;
             for (int k = 0; k < count; k++)
             {
-                int at = _rest.Position;
-                long clock = cursor + _rest.ReadVarUint();
-                long len = _rest.ReadVarUint() + 1;
+                int at = rest.Position;
+                long clock = cursor + rest.ReadVarUint();
+                long len = rest.ReadVarUint() + 1;
                 if (clock + len > Lib0Reader.MaxSafeInteger)
                 {
                     ThrowHelper.Format("delete range ends beyond 2^53-1", at);

@@ -270,7 +270,8 @@ internal sealed class UpdateEncoderV2 : IDisposable
         return output.ToArray();
     }
 
-    private static void WriteDeleteSet(Lib0Writer rest, DeleteSet ds)
+    /// <summary>A V2 delete set (also the first part of a V2 snapshot).</summary>
+    public static void WriteDeleteSet(Lib0Writer rest, DeleteSet ds)
     {
         if (ds.IsEmpty)
         {

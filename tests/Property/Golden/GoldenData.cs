@@ -29,6 +29,19 @@ public static class GoldenData
         return data;
     }
 
+    public static IEnumerable<JsonObject> Snapshots => Root.Value["snapshots"]!.AsArray().Select(c => c!.AsObject());
+
+    public static TheoryData<string> SnapshotNames()
+    {
+        var data = new TheoryData<string>();
+        foreach (var c in Snapshots)
+        {
+            data.Add((string)c["name"]!);
+        }
+
+        return data;
+    }
+
     public static JsonObject Case(string name) => Cases.Single(c => (string)c["name"]! == name);
 
     public static JsonObject DoclessCase(string name) => Docless.Single(c => (string)c["name"]! == name);

@@ -12,7 +12,7 @@ const here = dirname(fileURLToPath(import.meta.url))
 const oracleDir = join(here, '..', 'oracle-js')
 // yjs lives in the oracle's node_modules; import it (and the shared helpers) from there so only one copy loads.
 const Y = await import(join(oracleDir, 'node_modules', 'yjs', 'dist', 'yjs.mjs'))
-const { hex, toWire, canonical, rootsToJson, dumpUpdate } = await import(join(oracleDir, 'values.mjs'))
+const { hex, toWire, canonical, rootsToJson, dumpUpdate, snapshotUpdate } = await import(join(oracleDir, 'values.mjs'))
 const versionOf = name => createRequire(join(oracleDir, 'package.json'))(`${name}/package.json`).version
 
 const unhex = s => new Uint8Array(s.split(/\s+/).filter(Boolean).map(b => parseInt(b, 16)))
@@ -390,12 +390,64 @@ const runRelpos = c => {
   return { name: c.name, path: c.path, code: c.code.trim(), after: c.after.trim(), state, afterState, positions }
 }
 
+// Snapshots (gc off): Y.snapshot at several points of a doc's history, encoded V1 and V2; each
+// restored with createDocFromSnapshot (new doc: gc off, clientID 0) — its state, JSON and text
+// deltas — and the update createDocFromSnapshot applies (V1 and V2); equalSnapshots of every pair.
+const snapshotCases = [
+  { name: 'rich-text-embeds-nested', roots: { t: 'text', m: 'map', a: 'array' }, code: `
+    const d = mk(1); const t = d.getText('t'); const m = d.getMap('m'); const a = d.getArray('a')
+    t.insert(0, 'hello world'); t.format(0, 5, { bold: true }); snap()
+    t.insertEmbed(5, { image: 'x.png' }, { italic: true }); t.delete(7, 3); m.set('k', 1); snap()
+    const inner = new Y.Map(); m.set('inner', inner); inner.set('deep', new Y.Text('deep text')); a.push([1, 'two', new Y.Array()]); snap()
+    t.format(2, 4, { bold: null, color: '#f00' }); m.delete('k'); a.delete(0, 1); inner.get('deep').insert(4, '!'); snap()
+    m.delete('inner'); t.delete(0, 3); snap()
+    return d` },
+  { name: 'two-clients-concurrent', roots: { t: 'text' }, code: `
+    const d = mk(5); const o = mk(2, { gc: false })
+    d.getText('t').insert(0, 'abc'); sync(d, o); snap()
+    o.getText('t').insert(1, 'XY'); d.getText('t').delete(0, 1); sync(o, d); sync(d, o); snap()
+    o.getText('t').delete(1, 3); sync(o, d); snap()
+    return d` },
+  { name: 'xml', roots: { x: 'xml' }, code: `
+    const d = mk(3); const f = d.getXmlFragment('x'); const el = new Y.XmlElement('p'); f.insert(0, [el]); el.setAttribute('class', 'a'); el.insert(0, [new Y.XmlText('hi')]); snap()
+    el.setAttribute('class', 'b'); el.get(0).insert(2, ' there', { b: true }); f.insert(1, [new Y.XmlElement('h1')]); snap()
+    f.delete(0, 1); snap()
+    return d` }
+]
+const runSnapshots = c => {
+  const snaps = []
+  const mk = (id, opts = { gc: false }) => { const d = new Y.Doc(opts); d.clientID = id; return d }
+  const sync = (a, b) => Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)))
+  let doc = null
+  const snap = () => snaps.push(Y.snapshot(doc))
+  const body = c.code.replace(/const d = mk\(([0-9]+)\);/, (m, id) => `const d = mk(${id}); setDoc(d);`)
+  let setDoc = d => { doc = d }
+  const d = new Function('Y', 'mk', 'sync', 'snap', 'setDoc', body)(Y, mk, sync, snap, setDoc)
+  const state = hex(Y.encodeStateAsUpdate(d))
+  const out = snaps.map(s => {
+    const updateV1 = hex(snapshotUpdate(d, s, new Y.UpdateEncoderV1()))
+    const updateV2 = hex(snapshotUpdate(d, s, new Y.UpdateEncoderV2()))
+    const nd = new Y.Doc({ gc: false }); nd.clientID = 0
+    Y.createDocFromSnapshot(d, s, nd)
+    const json = rootsToJson(nd, c.roots)
+    const deltas = Object.fromEntries(Object.entries(c.roots).filter(([, k]) => k === 'text').map(([n]) => [n, JSON.stringify(toWire(nd.getText(n).toDelta()))]))
+    const r = { v1: hex(Y.encodeSnapshot(s)), v2: hex(Y.encodeSnapshotV2(s)), updateV1, updateV2, restored: hex(Y.encodeStateAsUpdate(nd)), json: JSON.stringify(json), deltas }
+    nd.destroy()
+    return r
+  })
+  const equal = snaps.map(a => snaps.map(b => Y.equalSnapshots(a, b)))
+  const originAfter = hex(Y.encodeStateAsUpdate(d))
+  if (originAfter !== state) throw new Error(`${c.name}: createDocFromSnapshot changed the origin's encoding`)
+  return { name: c.name, roots: c.roots, code: c.code.trim(), state, snapshots: out, equal }
+}
+
 const golden = {
   generatedBy: 'tests/Property/Golden/generate.mjs',
   versions: { yjs: versionOf('yjs'), lib0: versionOf('lib0'), 'y-protocols': versionOf('y-protocols') },
   cases: cases.map(runCase),
   docless: docless.map(runDocless),
-  relativePositions: relposCases.map(runRelpos)
+  relativePositions: relposCases.map(runRelpos),
+  snapshots: snapshotCases.map(runSnapshots)
 }
 writeFileSync(join(here, 'golden.json'), JSON.stringify(golden, null, 1) + '\n')
 const allKinds = new Set(golden.cases.flatMap(c => c.kinds))

@@ -7,7 +7,7 @@ import readline from 'node:readline'
 import { createHash } from 'node:crypto'
 import { createRequire } from 'node:module'
 import * as Y from 'yjs'
-import { b64, unb64, fromWire, toWire, canonical, rootsToJson, getRoot, typeKind, dumpUpdate } from './values.mjs'
+import { b64, unb64, fromWire, toWire, canonical, rootsToJson, getRoot, typeKind, dumpUpdate, snapshotUpdate } from './values.mjs'
 
 console.log = (...args) => console.error(...args)
 console.info = (...args) => console.error(...args)
@@ -135,6 +135,24 @@ const ops = {
   convert: o => ({ update: b64(o.to === 'v2' ? Y.convertUpdateFormatV1ToV2(unb64(o.update)) : Y.convertUpdateFormatV2ToV1(unb64(o.update))) }),
   convertAll: o => ({ updates: o.updates.map(u => b64(o.to === 'v2' ? Y.convertUpdateFormatV1ToV2(unb64(u)) : Y.convertUpdateFormatV2ToV1(unb64(u)))) }),
   decode: o => dumpUpdate(unb64(o.update), o.v2),
+  // Snapshots: Y.snapshot of a doc (V1 and V2 bytes); createDocFromSnapshot into a new doc
+  // (gc and clientID given) with its state, JSON and text deltas, the update it applies (V1 and V2),
+  // and the origin's state afterwards; equalSnapshots of two V1 snapshots.
+  snapshot: o => { const s = Y.snapshot(entry(o.doc).doc); return { v1: b64(Y.encodeSnapshot(s)), v2: b64(Y.encodeSnapshotV2(s)) } },
+  fromSnapshot: o => {
+    const e = entry(o.doc)
+    const snap = Y.decodeSnapshot(unb64(o.snapshot))
+    const updateV1 = b64(snapshotUpdate(e.doc, snap, new Y.UpdateEncoderV1()))
+    const updateV2 = b64(snapshotUpdate(e.doc, snap, new Y.UpdateEncoderV2()))
+    const nd = new Y.Doc({ gc: o.gc ?? true }); nd.clientID = o.clientID ?? 0
+    try {
+      Y.createDocFromSnapshot(e.doc, snap, nd)
+      const deltas = {}
+      for (const [name, kind] of Object.entries(e.roots)) if (kind === 'text') deltas[name] = JSON.stringify(toWire(nd.getText(name).toDelta()))
+      return { state: b64(Y.encodeStateAsUpdate(nd)), updateV1, updateV2, origin: b64(Y.encodeStateAsUpdate(e.doc)), deltas, ...jsonOf({ doc: nd, roots: e.roots }) }
+    } finally { nd.destroy() }
+  },
+  equalSnapshots: o => ({ equal: Y.equalSnapshots(Y.decodeSnapshot(unb64(o.a)), Y.decodeSnapshot(unb64(o.b))) }),
   // Relative positions: create from (index, assoc) pairs in the type at `path`; resolve encoded ones.
   relpos: o => {
     const e = entry(o.doc)
