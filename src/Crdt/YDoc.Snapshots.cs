@@ -6,15 +6,15 @@ namespace CrdtCollab.Crdt;
 public sealed partial class YDoc
 {
     /// <summary>The document's current version (yjs's <c>Y.snapshot(doc)</c>).</summary>
-    public Snapshot GetSnapshot() => new(DeleteSet.FromStore(Store), Store.GetStateVector());
+    public YSnapshot GetSnapshot() => new(DeleteSet.FromStore(Store), Store.GetStateVector());
 
     /// <summary>
     /// A new document holding this document as it was at <paramref name="snapshot"/> (yjs's
-    /// <c>createDocFromSnapshot</c>): <see cref="EncodeStateFromSnapshot(Snapshot)"/> applied to
+    /// <c>createDocFromSnapshot</c>): <see cref="EncodeStateFromSnapshot(YSnapshot)"/> applied to
     /// <paramref name="newDoc"/> (a new document when null) with origin <c>"snapshot"</c>.
     /// Garbage collection must be off in this document, or deleted content would be missing.
     /// </summary>
-    public YDoc CreateDocFromSnapshot(Snapshot snapshot, YDoc? newDoc = null)
+    public YDoc CreateDocFromSnapshot(YSnapshot snapshot, YDoc? newDoc = null)
     {
         var update = EncodeStateFromSnapshot(snapshot);
         newDoc ??= new YDoc();
@@ -27,12 +27,12 @@ public sealed partial class YDoc
     /// client's structs up to the snapshot's clock (split there) and the snapshot's delete set —
     /// the update yjs's <c>createDocFromSnapshot</c> builds. Garbage collection must be off.
     /// </summary>
-    public byte[] EncodeStateFromSnapshot(Snapshot snapshot) => EncodeSnapshotState(snapshot, v2: false);
+    public byte[] EncodeStateFromSnapshot(YSnapshot snapshot) => EncodeSnapshotState(snapshot, v2: false);
 
-    /// <summary>As <see cref="EncodeStateFromSnapshot(Snapshot)"/>, in update format V2 (byte for byte what yjs builds).</summary>
-    public byte[] EncodeStateFromSnapshotV2(Snapshot snapshot) => EncodeSnapshotState(snapshot, v2: true);
+    /// <summary>As <see cref="EncodeStateFromSnapshot(YSnapshot)"/>, in update format V2 (byte for byte what yjs builds).</summary>
+    public byte[] EncodeStateFromSnapshotV2(YSnapshot snapshot) => EncodeSnapshotState(snapshot, v2: true);
 
-    private byte[] EncodeSnapshotState(Snapshot snapshot, bool v2)
+    private byte[] EncodeSnapshotState(YSnapshot snapshot, bool v2)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         if (Gc)

@@ -56,7 +56,7 @@ public sealed class SnapshotDifferentialTests(YjsOracleFixture fixture, ITestOut
         var log = new StringBuilder();
         var name = $"sn{seed}";
         oracle.Call("new", new JsonObject { ["doc"] = name, ["clientID"] = 999, ["gc"] = false, ["roots"] = YjsOracle.Roots(Roots) });
-        var snapshots = new List<Snapshot>();
+        var snapshots = new List<YSnapshot>();
         try
         {
             var rounds = rng.Next(3, 12);
@@ -98,7 +98,7 @@ public sealed class SnapshotDifferentialTests(YjsOracleFixture fixture, ITestOut
             loaded.ApplyUpdate(final);
             for (var i = 0; i < snapshots.Count; i++)
             {
-                var snap = Snapshot.Decode(snapshots[i].Encode());
+                var snap = YSnapshot.Decode(snapshots[i].Encode());
                 var gc = rng.Next(2) == 0;
                 var yjs = oracle.Call("fromSnapshot", new JsonObject { ["doc"] = name, ["snapshot"] = Convert.ToBase64String(snap.Encode()), ["gc"] = gc, ["clientID"] = 0 });
                 var what = $"snapshot {i} (restored with gc {gc})";

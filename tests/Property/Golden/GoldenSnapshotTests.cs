@@ -24,17 +24,17 @@ public sealed class GoldenSnapshotTests
         var state = GoldenData.Bytes(c["state"]);
         var doc = new YDoc(new YDocOptions { ClientId = 77, Gc = false });
         doc.ApplyUpdate(state);
-        var snapshots = new List<Snapshot>();
+        var snapshots = new List<YSnapshot>();
         var all = c["snapshots"]!.AsArray();
         for (var i = 0; i < all.Count; i++)
         {
             var s = all[i]!;
             var what = $"{name} snapshot {i}";
-            var snap = Snapshot.Decode(GoldenData.Bytes(s["v1"]));
+            var snap = YSnapshot.Decode(GoldenData.Bytes(s["v1"]));
             snapshots.Add(snap);
             Assert.Equal((string)s["v1"]!, Wire.Hex(snap.Encode()));
             Assert.Equal((string)s["v2"]!, Wire.Hex(snap.EncodeV2()));
-            Assert.Equal(snap, Snapshot.DecodeV2(GoldenData.Bytes(s["v2"])));
+            Assert.Equal(snap, YSnapshot.DecodeV2(GoldenData.Bytes(s["v2"])));
             Assert.True((string)s["updateV1"]! == Wire.Hex(doc.EncodeStateFromSnapshot(snap)), what + " V1 update");
             Assert.True((string)s["updateV2"]! == Wire.Hex(doc.EncodeStateFromSnapshotV2(snap)), what + " V2 update");
             var restored = doc.CreateDocFromSnapshot(snap, new YDoc(new YDocOptions { ClientId = 0, Gc = false }));
@@ -71,9 +71,9 @@ public sealed class GoldenSnapshotTests
     [Fact]
     public void Malformed_snapshots_raise_update_format_exception()
     {
-        Assert.Throws<UpdateFormatException>(() => Snapshot.Decode([0x01, 0x05]));
-        Assert.Throws<UpdateFormatException>(() => Snapshot.DecodeV2([0x05]));
-        Assert.Equal(Snapshot.Empty, Snapshot.Decode([0, 0]));
-        Assert.Equal("00 00", Wire.Hex(Snapshot.Empty.Encode()));
+        Assert.Throws<UpdateFormatException>(() => YSnapshot.Decode([0x01, 0x05]));
+        Assert.Throws<UpdateFormatException>(() => YSnapshot.DecodeV2([0x05]));
+        Assert.Equal(YSnapshot.Empty, YSnapshot.Decode([0, 0]));
+        Assert.Equal("00 00", Wire.Hex(YSnapshot.Empty.Encode()));
     }
 }

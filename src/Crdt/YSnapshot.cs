@@ -8,14 +8,14 @@ namespace CrdtCollab.Crdt;
 /// collection off, <see cref="YDoc.CreateDocFromSnapshot"/> restores the document as it was,
 /// rich text, embeds and nested types included. Encodings are yjs's (V1 and V2).
 /// </summary>
-public sealed class Snapshot : IEquatable<Snapshot>
+public sealed class YSnapshot : IEquatable<YSnapshot>
 {
     // The state vector in the order yjs's Map would hold it (a document's store order, or the
     // encoded order): createDocFromSnapshot writes its runs in this order.
     private readonly List<KeyValuePair<long, long>> _sv;
     private readonly Dictionary<long, long> _svLookup;
 
-    internal Snapshot(DeleteSet ds, IEnumerable<KeyValuePair<long, long>> sv)
+    internal YSnapshot(DeleteSet ds, IEnumerable<KeyValuePair<long, long>> sv)
     {
         Deletes = ds;
         _svLookup = [];
@@ -40,7 +40,7 @@ public sealed class Snapshot : IEquatable<Snapshot>
     internal IReadOnlyList<KeyValuePair<long, long>> OrderedStateVector => _sv;
 
     /// <summary>The empty snapshot (yjs's <c>emptySnapshot</c>).</summary>
-    public static Snapshot Empty { get; } = new(new DeleteSet(), []);
+    public static YSnapshot Empty { get; } = new(new DeleteSet(), []);
 
     /// <summary>Client → clock: what the version contains.</summary>
     public IReadOnlyDictionary<long, long> StateVector => _svLookup;
@@ -78,19 +78,19 @@ public sealed class Snapshot : IEquatable<Snapshot>
     }
 
     /// <summary>yjs's <c>decodeSnapshot</c>. Malformed input raises <see cref="UpdateFormatException"/>.</summary>
-    public static Snapshot Decode(ReadOnlySpan<byte> bytes)
+    public static YSnapshot Decode(ReadOnlySpan<byte> bytes)
     {
         var reader = new Lib0Reader(bytes);
         var ds = DeleteSet.Read(ref reader);
-        return new Snapshot(ds, ReadStateVector(ref reader));
+        return new YSnapshot(ds, ReadStateVector(ref reader));
     }
 
     /// <summary>yjs's <c>decodeSnapshotV2</c>. Malformed input raises <see cref="UpdateFormatException"/>.</summary>
-    public static Snapshot DecodeV2(ReadOnlySpan<byte> bytes)
+    public static YSnapshot DecodeV2(ReadOnlySpan<byte> bytes)
     {
         var reader = new Lib0Reader(bytes);
         var ds = UpdateDecoderV2.ReadDeleteSet(ref reader);
-        return new Snapshot(ds, ReadStateVector(ref reader));
+        return new YSnapshot(ds, ReadStateVector(ref reader));
     }
 
     private static List<KeyValuePair<long, long>> ReadStateVector(ref Lib0Reader reader)
@@ -106,7 +106,7 @@ public sealed class Snapshot : IEquatable<Snapshot>
     }
 
     /// <summary>yjs's <c>equalSnapshots</c>: same state vector, and per client the same delete ranges in the same order.</summary>
-    public bool Equals(Snapshot? other)
+    public bool Equals(YSnapshot? other)
     {
         if (other is null)
         {
@@ -147,7 +147,7 @@ public sealed class Snapshot : IEquatable<Snapshot>
     }
 
     /// <inheritdoc />
-    public override bool Equals(object? obj) => Equals(obj as Snapshot);
+    public override bool Equals(object? obj) => Equals(obj as YSnapshot);
 
     /// <inheritdoc />
     public override int GetHashCode()
