@@ -99,6 +99,15 @@ public sealed class UpdateV2Tests
     }
 
     [Fact]
+    public void Merging_no_v2_updates_gives_the_empty_v2_update()
+    {
+        // yjs 13.6.33: mergeUpdatesV2([]) and diffUpdateV2(empty, [0]) are both this.
+        Assert.Equal("00000000000001000000000000", Convert.ToHexString(YUpdate.MergeUpdatesV2([])).ToLowerInvariant());
+        Assert.Equal("00000000000001000000000000", Convert.ToHexString(YUpdate.DiffUpdateV2(YUpdate.EmptyV2, [0])).ToLowerInvariant());
+        Assert.Equal(YUpdate.EmptyV2.ToArray(), new YDoc().EncodeStateAsUpdateV2());
+    }
+
+    [Fact]
     public void Pending_data_travels_in_the_v2_state_as_in_yjs()
     {
         // Client 1's "c" at clock 2 without clocks 0-1, and a pending delete of client 1's clock 0.
