@@ -12,12 +12,13 @@ namespace CrdtCollab.Crdt.Internal;
 /// </summary>
 internal ref struct UpdateDecoderV2
 {
-    // Columns compress: a V2 struct may take no byte of its own (an RLE run repeats for ever).
-    // A declared struct count is therefore checked against this budget rather than against
-    // the bytes that remain, so a few hostile bytes cannot make the decoder allocate millions
-    // of structs. Honest yjs updates stay far below 16 structs per byte.
-    private const int StructsPerByte = 16;
-    private const int StructBudgetFloor = 1024;
+    // Columns compress: a V2 struct may take no byte of its own (an RLE run repeats for ever),
+    // and honest updates do that too — text typed backwards and deleted, with GC on, is a run
+    // of one-unit deleted items whose every column repeats. A declared struct count is
+    // therefore checked against this budget rather than against the bytes that remain: a few
+    // hostile bytes can make the decoder allocate at most about what a 2 MB V1 update can.
+    private const int StructsPerByte = 64;
+    private const int StructBudgetFloor = 1_000_000;
 
     private IntDiffOptRleDecoder _keyClock;
     private UintOptRleDecoder _client;

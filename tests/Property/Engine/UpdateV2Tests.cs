@@ -34,6 +34,27 @@ public sealed class UpdateV2Tests
     }
 
     [Fact]
+    public void An_honest_v2_update_with_far_more_structs_than_bytes_loads()
+    {
+        // Typed backwards (each unit its own item), then deleted with GC on: every V2 column
+        // repeats one entry, so thousands of structs fit in a few dozen bytes.
+        var doc = new YDoc(new YDocOptions { ClientId = 3 });
+        var text = doc.GetText("t");
+        for (int i = 0; i < 20_000; i++)
+        {
+            text.Insert(0, "x");
+        }
+
+        text.Delete(0, text.Length);
+        var v2 = doc.EncodeStateAsUpdateV2();
+        Assert.True(v2.Length < 100, $"{v2.Length} bytes");
+        var twin = new YDoc(new YDocOptions { ClientId = 4 });
+        twin.ApplyUpdateV2(v2);
+        Assert.Equal(doc.EncodeStateAsUpdate(), twin.EncodeStateAsUpdate());
+        Assert.Equal(v2, twin.EncodeStateAsUpdateV2());
+    }
+
+    [Fact]
     public void A_string_longer_than_the_string_column_is_rejected()
     {
         // §4.9's example with the second string length raised from 3 to 9.
