@@ -57,6 +57,14 @@ public sealed partial class YDoc
         }
     }
 
+    /// <summary>
+    /// Applies a V2 update from a peer (yjs's <c>applyUpdateV2</c>), with the same guarantees as
+    /// <see cref="ApplyUpdate"/>: malformed input raises <see cref="UpdateFormatException"/> and
+    /// leaves the document unchanged (the whole update is decoded and validated first).
+    /// </summary>
+    public void ApplyUpdateV2(ReadOnlySpan<byte> update, object? origin = null) =>
+        ApplyUpdate(UpdateFormatV2.ToV1(update, asYjsConverts: false), origin);
+
     private DecodeBuffers? _decodeBuffers;
 
     private void ReturnDecodeBuffers(DecodeBuffers buffers)

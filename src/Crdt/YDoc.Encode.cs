@@ -38,6 +38,38 @@ public sealed partial class YDoc
         return UpdateMerger.Merge(parts);
     }
 
+    /// <summary>
+    /// <see cref="EncodeStateAsUpdate"/> in update format V2 (yjs's <c>encodeStateAsUpdateV2</c>);
+    /// the state vector is in the V1 format, as always.
+    /// </summary>
+    public byte[] EncodeStateAsUpdateV2(ReadOnlySpan<byte> stateVector = default)
+    {
+        var target = StateVectorCodec.Read(stateVector);
+        byte[] state;
+        using (var encoder = new UpdateEncoderV2())
+        {
+            // Written from the store, not converted from V1: yjs keeps BIT6 (parentSub) on items
+            // with an origin here, which any re-encoding of decoded bytes drops.
+            encoder.WriteStructsFromStore(Store, target);
+            state = encoder.Finish(DeleteSet.FromStore(Store));
+        }
+        if (Store.PendingDeletes is null && Store.Pending is null)
+        {
+            return state;
+        }
+        var parts = new List<byte[]> { state };
+        if (Store.PendingDeletes is { } pendingDs)
+        {
+            using var encoder = new UpdateEncoderV2();
+            parts.Add(encoder.Finish(pendingDs));
+        }
+        if (Store.Pending is { } pending)
+        {
+            parts.Add(UpdateFormatV2.FromV1(UpdateMerger.Diff(pending.Update, stateVector.IsEmpty ? [0] : stateVector)));
+        }
+        return YUpdate.MergeUpdatesV2(parts);
+    }
+
     /// <summary>The state vector (client → next expected clock), in descending client order. Pending data is not included.</summary>
     public byte[] EncodeStateVector() => StateVectorCodec.Write(Store.GetStateVector());
 

@@ -46,6 +46,12 @@ public sealed partial class YDoc : Protocols.ISyncDocument
     /// <summary>Raised after every transaction that inserted or deleted something, with its V1 update.</summary>
     public event EventHandler<YUpdateEventArgs>? UpdateV1;
 
+    /// <summary>
+    /// Raised after <see cref="UpdateV1"/> for the same transactions, with the update in format V2
+    /// (yjs's <c>updateV2</c> event). Encoded only while someone listens.
+    /// </summary>
+    public event EventHandler<YUpdateEventArgs>? UpdateV2;
+
     /// <summary>The names of the root types this document knows.</summary>
     public IReadOnlyCollection<string> RootNames => _share.Keys;
 
@@ -210,11 +216,24 @@ public sealed partial class YDoc : Protocols.ISyncDocument
         }
     }
 
-    /// <summary>Raises <see cref="UpdateV1"/>; callers check <see cref="HasUpdateObservers"/> before encoding.</summary>
-    internal void EmitUpdate(YTransaction transaction, byte[] update) =>
-        UpdateV1?.Invoke(this, new YUpdateEventArgs(update, transaction.Origin, transaction.Local));
+    /// <summary>Raises <see cref="UpdateV1"/> and <see cref="UpdateV2"/>; callers check <see cref="HasUpdateObservers"/> before encoding.</summary>
+    internal void EmitUpdate(YTransaction transaction, byte[]? v1, byte[]? v2)
+    {
+        if (v1 is not null)
+        {
+            UpdateV1?.Invoke(this, new YUpdateEventArgs(v1, transaction.Origin, transaction.Local));
+        }
+        if (v2 is not null)
+        {
+            UpdateV2?.Invoke(this, new YUpdateEventArgs(v2, transaction.Origin, transaction.Local));
+        }
+    }
 
-    internal bool HasUpdateObservers => UpdateV1 is not null;
+    internal bool HasUpdateObservers => UpdateV1 is not null || UpdateV2 is not null;
+
+    internal bool HasUpdateV1Observers => UpdateV1 is not null;
+
+    internal bool HasUpdateV2Observers => UpdateV2 is not null;
 
     internal static long NewClientId() => RandomNumberGenerator.GetInt32(int.MinValue, int.MaxValue) & 0xFFFFFFFFL;
 

@@ -1,6 +1,6 @@
 namespace CrdtCollab.Crdt;
 
-/// <summary>The update a finished transaction produced, in Yjs update format V1.</summary>
+/// <summary>The update a finished transaction produced: format V1 for <see cref="YDoc.UpdateV1"/>, V2 for <see cref="YDoc.UpdateV2"/>.</summary>
 public sealed class YUpdateEventArgs : EventArgs
 {
     internal YUpdateEventArgs(byte[] update, object? origin, bool isLocal)
@@ -10,7 +10,7 @@ public sealed class YUpdateEventArgs : EventArgs
         IsLocal = isLocal;
     }
 
-    /// <summary>The V1 update: structs the transaction added and the ranges it deleted.</summary>
+    /// <summary>The update: structs the transaction added and the ranges it deleted.</summary>
     public byte[] Update { get; }
 
     /// <summary>The transaction's origin (the value passed to Transact or ApplyUpdate).</summary>

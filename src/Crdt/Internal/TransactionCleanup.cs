@@ -65,7 +65,10 @@ internal static class TransactionCleanup
             }
             if (doc.HasUpdateObservers && (!ds.IsEmpty || changedClients.Count > 0))
             {
-                doc.EmitUpdate(transaction, EncodeTransactionUpdate(transaction, changedClients));
+                doc.EmitUpdate(
+                    transaction,
+                    doc.HasUpdateV1Observers ? EncodeTransactionUpdate(transaction, changedClients) : null,
+                    doc.HasUpdateV2Observers ? EncodeTransactionUpdateV2(transaction, changedClients) : null);
             }
         }
     }
@@ -98,6 +101,22 @@ internal static class TransactionCleanup
         }
         transaction.DeleteSet.Write(writer);
         return writer.ToArray();
+    }
+
+    /// <summary>As <see cref="EncodeTransactionUpdate"/>, in update format V2 (yjs's <c>updateV2</c> event).</summary>
+    private static byte[] EncodeTransactionUpdateV2(YTransaction transaction, List<KeyValuePair<long, long>> changedClients)
+    {
+        if (changedClients.Count > 1)
+        {
+            changedClients = [.. changedClients];
+            changedClients.Sort(static (a, b) => b.Key.CompareTo(a.Key));
+        }
+        using var encoder = new UpdateEncoderV2();
+        foreach (var (client, before) in changedClients)
+        {
+            encoder.WriteClientStructs(transaction.Doc.Store.Clients[client], before);
+        }
+        return encoder.Finish(transaction.DeleteSet);
     }
 
     private static void CollectGarbage(DeleteSet ds, StructStore store)

@@ -506,6 +506,7 @@ public sealed class DiffSession
             requests.Add(ReplayRequest([d.DiffInput], steps: true, svs));
         }
 
+        var v2 = _oracleOnly ? null : V2Requests(requests, twins, docless, svs);
         var results = _oracle.Batch(requests, TimeSpan.FromMinutes(5));
         ExpectOk(results, "check batch");
         if (Failed)
@@ -613,9 +614,98 @@ public sealed class DiffSession
                 CompareBytes($"encodeStateVectorFromUpdate(mergeUpdates {label})", sv, () => YUpdate.EncodeStateVectorFromUpdate(d.DiffInput));
             }
         }
+
+        if (v2 is not null)
+        {
+            CheckV2(v2, results, twins, docless, svs);
+        }
     }
 
-    private void CompareReplay(string what, List<byte[]> seq, Func<int, string> stepInfo, JsonObject js, List<byte[]> svs)
+    // ---- update format V2 ----
+
+    /// <summary>What the V2 part of <see cref="Check"/> sent: where its results start, and its inputs.</summary>
+    private sealed record V2Plan(int Start, Peer ReplayPeer, List<byte[]> ReplaySequence, List<(List<byte[]> Subset, byte[] DiffInput)> Docless);
+
+    /// <summary>
+    /// Adds the V2 requests: yjs's conversion of every update of the session to V2 and back,
+    /// encodeStateAsUpdateV2 of every yjs twin (whole and against a state vector), one peer's
+    /// sequence replayed as V2 updates (applyUpdateV2, step by step), and the doc-less V2
+    /// operations on the doc-less inputs converted to V2.
+    /// </summary>
+    private V2Plan? V2Requests(List<JsonObject> requests, List<Peer> twins, List<DoclessInput> docless, List<byte[]> svs)
+    {
+        int start = requests.Count;
+        List<byte[]> all;
+        try
+        {
+            all = _updates.Select(u => YUpdate.ConvertUpdateFormatV1ToV2(u.Bytes)).ToList();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Fail($"convertUpdateFormatV1ToV2: C# threw {e.GetType().Name}: {e.Message}");
+            return null;
+        }
+
+        requests.Add(new JsonObject { ["op"] = "convertAll", ["to"] = "v2", ["updates"] = B64Array(_updates.Select(u => u.Bytes)) });
+        requests.Add(new JsonObject { ["op"] = "convertAll", ["to"] = "v1", ["updates"] = B64Array(all) });
+        foreach (var p in twins)
+        {
+            requests.Add(new JsonObject { ["op"] = "stateV2", ["doc"] = p.Twin });
+            requests.Add(new JsonObject { ["op"] = "stateV2", ["doc"] = p.Twin, ["sv"] = Convert.ToBase64String(svs[0]) });
+        }
+
+        var peer = _peers[_rng.Next(_peers.Count)];
+        var seq = peer.Sequence.Select(u => all[u]).ToList();
+        var replay = ReplayRequest(seq, steps: true, svs);
+        replay["v2"] = true;
+        requests.Add(replay);
+        var doclessV2 = new List<(List<byte[]> Subset, byte[] DiffInput)>();
+        foreach (var d in docless)
+        {
+            var subset = d.Subset.Select(u => YUpdate.ConvertUpdateFormatV1ToV2(u)).ToList();
+            var input = YUpdate.ConvertUpdateFormatV1ToV2(d.DiffInput);
+            doclessV2.Add((subset, input));
+            requests.Add(new JsonObject { ["op"] = "merge", ["v2"] = true, ["updates"] = B64Array(subset) });
+            requests.Add(new JsonObject { ["op"] = "diff", ["v2"] = true, ["update"] = Convert.ToBase64String(input), ["sv"] = Convert.ToBase64String(d.Sv) });
+            requests.Add(new JsonObject { ["op"] = "svFromUpdate", ["v2"] = true, ["update"] = Convert.ToBase64String(input) });
+        }
+
+        return new V2Plan(start, peer, seq, doclessV2);
+    }
+
+    private void CheckV2(V2Plan plan, IReadOnlyList<JsonObject> results, List<Peer> twins, List<DoclessInput> docless, List<byte[]> svs)
+    {
+        var k = plan.Start;
+        var toV2 = results[k++]["updates"]!.AsArray();
+        var toV1 = results[k++]["updates"]!.AsArray();
+        for (var u = 0; u < _updates.Count; u++)
+        {
+            var yjsV2 = Convert.FromBase64String((string)toV2[u]!);
+            CompareBytes($"convertUpdateFormatV1ToV2(u{u})", yjsV2, () => YUpdate.ConvertUpdateFormatV1ToV2(_updates[u].Bytes));
+            CompareBytes($"convertUpdateFormatV2ToV1(u{u} as V2)", Convert.FromBase64String((string)toV1[u]!), () => YUpdate.ConvertUpdateFormatV2ToV1(yjsV2));
+        }
+
+        foreach (var p in twins)
+        {
+            var whole = YjsOracle.B64(results[k++]["update"]);
+            var partial = YjsOracle.B64(results[k++]["update"]);
+            CompareBytes($"encodeStateAsUpdateV2 of p{p.Index} (C#) vs its yjs twin", whole, () => p.Doc!.EncodeStateAsUpdateV2());
+            CompareBytes($"encodeStateAsUpdateV2(sv {Wire.Hex(svs[0])}) of p{p.Index} (C#) vs its yjs twin", partial, () => p.Doc!.EncodeStateAsUpdateV2(svs[0]));
+        }
+
+        var seq = plan.ReplaySequence;
+        CompareReplay($"V2 replay of p{plan.ReplayPeer.Index}'s sequence", seq, i => $"u{plan.ReplayPeer.Sequence[i]} as V2", results[k++], svs, v2: true);
+        for (var i = 0; i < docless.Count; i++)
+        {
+            var (subset, input) = plan.Docless[i];
+            var label = $"subset [{string.Join(" ", docless[i].Ids.Select(u => $"u{u}"))}] as V2";
+            CompareBytes($"mergeUpdatesV2 {label}", YjsOracle.B64(results[k++]["update"]), () => YUpdate.MergeUpdatesV2(subset));
+            CompareBytes($"diffUpdateV2(mergeUpdates {label}, sv {Wire.Hex(docless[i].Sv)})", YjsOracle.B64(results[k++]["update"]), () => YUpdate.DiffUpdateV2(input, docless[i].Sv));
+            CompareBytes($"encodeStateVectorFromUpdateV2(mergeUpdates {label})", YjsOracle.B64(results[k++]["sv"]), () => YUpdate.EncodeStateVectorFromUpdateV2(input));
+        }
+    }
+
+    private void CompareReplay(string what, List<byte[]> seq, Func<int, string> stepInfo, JsonObject js, List<byte[]> svs, bool v2 = false)
     {
         var doc = new YDoc(new YDocOptions { ClientId = ReplayClientId, Gc = _gc });
         foreach (var (name, kind) in Roots)
@@ -624,19 +714,35 @@ public sealed class DiffSession
         }
 
         var cleanups = new List<string>();
-        doc.UpdateV1 += (_, e) =>
+        EventHandler<YUpdateEventArgs> onUpdate = (_, e) =>
         {
             if (e.IsLocal)
             {
                 cleanups.Add(Wire.Hex(e.Update));
             }
         };
+        if (v2)
+        {
+            doc.UpdateV2 += onUpdate;
+        }
+        else
+        {
+            doc.UpdateV1 += onUpdate;
+        }
+
         var steps = js["steps"]!.AsArray();
         for (var i = 0; i < seq.Count; i++)
         {
             try
             {
-                doc.ApplyUpdate(seq[i], "remote");
+                if (v2)
+                {
+                    doc.ApplyUpdateV2(seq[i], "remote");
+                }
+                else
+                {
+                    doc.ApplyUpdate(seq[i], "remote");
+                }
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -649,7 +755,9 @@ public sealed class DiffSession
             var sv = Convert.ToBase64String(doc.EncodeStateVector());
             if (h != (string)steps[i]!["h"]! || sv != (string)steps[i]!["sv"]!)
             {
-                var yjs = _oracle.Call("replay", ReplayRequest(seq.Take(i + 1), steps: false, []));
+                var request = ReplayRequest(seq.Take(i + 1), steps: false, []);
+                request["v2"] = v2;
+                var yjs = _oracle.Call("replay", request);
                 Fail($"{what}: C# and yjs differ after step {i} ({stepInfo(i)})\n"
                     + $"   sv yjs {Wire.Hex(Convert.FromBase64String((string)steps[i]!["sv"]!))} / C# {Wire.Hex(Convert.FromBase64String(sv))}\n"
                     + Diff("yjs", YjsOracle.B64(yjs["state"]), "C#", state));
@@ -686,6 +794,16 @@ public sealed class DiffSession
             if (!expected.AsSpan().SequenceEqual(actual))
             {
                 Fail($"{what}: encodeStateAsUpdate(sv {Wire.Hex(svs[i])}) differs\n" + Diff("yjs", expected, "C#", actual));
+            }
+        }
+
+        if (v2)
+        {
+            CompareBytes($"{what}: encodeStateAsUpdateV2", YjsOracle.B64(js["stateV2"]), () => doc.EncodeStateAsUpdateV2());
+            var withSvV2 = js["withSvV2"]!.AsArray();
+            for (var i = 0; i < svs.Count; i++)
+            {
+                CompareBytes($"{what}: encodeStateAsUpdateV2(sv {Wire.Hex(svs[i])})", Convert.FromBase64String((string)withSvV2[i]!), () => doc.EncodeStateAsUpdateV2(svs[i]));
             }
         }
     }

@@ -16,6 +16,32 @@ public static class GoldenData
 
     public static IEnumerable<JsonObject> Docless => Root.Value["docless"]!.AsArray().Select(c => c!.AsObject());
 
+    public static IEnumerable<JsonObject> RelativePositions => Root.Value["relativePositions"]!.AsArray().Select(c => c!.AsObject());
+
+    public static TheoryData<string> RelativePositionNames()
+    {
+        var data = new TheoryData<string>();
+        foreach (var c in RelativePositions)
+        {
+            data.Add((string)c["name"]!);
+        }
+
+        return data;
+    }
+
+    public static IEnumerable<JsonObject> Snapshots => Root.Value["snapshots"]!.AsArray().Select(c => c!.AsObject());
+
+    public static TheoryData<string> SnapshotNames()
+    {
+        var data = new TheoryData<string>();
+        foreach (var c in Snapshots)
+        {
+            data.Add((string)c["name"]!);
+        }
+
+        return data;
+    }
+
     public static JsonObject Case(string name) => Cases.Single(c => (string)c["name"]! == name);
 
     public static JsonObject DoclessCase(string name) => Docless.Single(c => (string)c["name"]! == name);

@@ -42,6 +42,36 @@ public sealed class TraceTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Traces))]
+    public void Yjs_v2_update_loads_and_reencodes_unchanged(string name)
+    {
+        // The same document as yjs's encodeStateAsUpdateV2 wrote it (generate.mjs): it loads to the
+        // trace's text, re-encodes to the same V2 bytes and to yjs's V1 bytes, and converts both ways.
+        var meta = Manifest(name);
+        var update = Gunzip(Path.Combine(TraceDir, (string)meta["updateV2File"]!));
+        var v1 = Gunzip(Path.Combine(TraceDir, (string)meta["updateFile"]!));
+        Assert.Equal((string)meta["updateV2Sha256"]!, Convert.ToHexStringLower(SHA256.HashData(update)));
+
+        var doc = new YDoc(new YDocOptions { ClientId = 2 });
+        var text = doc.GetText("text");
+        doc.ApplyUpdateV2(update);
+        var s = text.ToString();
+        Assert.Equal((string)meta["textSha256"]!, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(s))));
+        Assert.Equal(EndContent(name), s);
+        Assert.Equal((string)meta["stateVector"]!, Wire.Hex(doc.EncodeStateVector()));
+        var again = doc.EncodeStateAsUpdateV2();
+        Assert.True(update.AsSpan().SequenceEqual(again), FirstDifference(update, again));
+        var againV1 = doc.EncodeStateAsUpdate();
+        Assert.True(v1.AsSpan().SequenceEqual(againV1), FirstDifference(v1, againV1));
+
+        var fromV1 = YUpdate.ConvertUpdateFormatV1ToV2(v1);
+        Assert.True(update.AsSpan().SequenceEqual(fromV1), FirstDifference(update, fromV1));
+        var toV1 = YUpdate.ConvertUpdateFormatV2ToV1(update);
+        Assert.True(v1.AsSpan().SequenceEqual(toV1), FirstDifference(v1, toV1));
+        output.WriteLine($"{name}: V1 {v1.Length} bytes, V2 {update.Length} bytes");
+    }
+
+    [Theory]
+    [MemberData(nameof(Traces))]
     public void Local_replay_produces_yjs_bytes(string name)
     {
         var meta = Manifest(name);

@@ -12,7 +12,7 @@ const here = dirname(fileURLToPath(import.meta.url))
 const oracleDir = join(here, '..', 'oracle-js')
 // yjs lives in the oracle's node_modules; import it (and the shared helpers) from there so only one copy loads.
 const Y = await import(join(oracleDir, 'node_modules', 'yjs', 'dist', 'yjs.mjs'))
-const { hex, toWire, canonical, rootsToJson, dumpUpdate } = await import(join(oracleDir, 'values.mjs'))
+const { hex, toWire, canonical, rootsToJson, dumpUpdate, snapshotUpdate } = await import(join(oracleDir, 'values.mjs'))
 const versionOf = name => createRequire(join(oracleDir, 'package.json'))(`${name}/package.json`).version
 
 const unhex = s => new Uint8Array(s.split(/\s+/).filter(Boolean).map(b => parseInt(b, 16)))
@@ -102,6 +102,9 @@ const cases = [
     arr.push([1, new Y.Map()]); arr.get(1).set('deep', 'yes'); map.set('t', new Y.Text()); map.get('t').insert(0, 'hi')
     text.insert(0, 'nested', { bold: true })
     return { doc: d, roots: { m: 'map' } }` },
+  { name: 'text-bold-repeated-keys', section: '10.15', code: `
+    const d = mk(1); const t = d.getText('t'); t.insert(0, 'abcdef'); t.format(0, 1, { bold: true }); t.format(3, 1, { bold: true })
+    return { doc: d, roots: { t: 'text' }, delta: ['t'] }` },
   { name: 'text-format-bold', section: '10.11', kinds: ['Format', 'String'], code: `
     const d = mk(1); const t = d.getText('t'); t.insert(0, 'hello'); t.format(1, 2, { bold: true })
     return { doc: d, roots: { t: 'text' }, delta: ['t'] }` },
@@ -223,6 +226,11 @@ const overlap = [[item1, gc1], [gc1, item1], [item3, gc1], [gc1, item3], [item1,
   [item1, item1, gc1, gc1], [gc1, gc1, item1, item1], [item1, gc1, gc1, item1, item1]]
 const docless = [
   ...overlap.map((inputs, i) => ({ name: `merge-item-vs-gc-same-clock-${i + 1}`, op: 'merge', inputs })),
+  { name: 'merge-sequential', op: 'merge', inputs: [u0, u1, u2] },
+  { name: 'merge-with-gap', op: 'merge', inputs: [u0, u2] },
+  { name: 'merge-map-overwrite', op: 'merge', inputs: [m1, m2] },
+  { name: 'diff-full-against-partial-sv', op: 'diff', inputs: [full], sv: '01 01 01' },
+  { name: 'diff-full-against-empty-sv', op: 'diff', inputs: [full], sv: '00' },
   { name: 'merge-three-items-not-merged', op: 'merge', inputs: [u0, u1, u2] },
   { name: 'merge-gap-becomes-skip', op: 'merge', inputs: [u0, u2] },
   { name: 'merge-reversed-order', op: 'merge', inputs: [u2, u1, u0] },
@@ -245,8 +253,10 @@ const runCase = c => {
     const d = new Y.Doc(opts); d.clientID = id
     const emitted = []
     d.on('update', (u, origin, _doc, tr) => emitted.push({ update: u, local: tr.local }))
+    const emittedV2 = []
+    d.on('updateV2', u => emittedV2.push(u))
     made.push(d)
-    return Object.assign(d, { emittedLog: emitted })
+    return Object.assign(d, { emittedLog: emitted, emittedV2Log: emittedV2 })
   }
   const sync = (a, b) => Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)), REMOTE)
   const r = new Function('Y', 'mk', 'sync', 'unhex', 'hex', c.code)(Y, mk, sync, unhex, hex)
@@ -256,6 +266,8 @@ const runCase = c => {
   const state = Y.encodeStateAsUpdate(d)
   // Replaying the inputs into a fresh doc must give the same state: that is what the C# test does.
   const replay = new Y.Doc({ gc: d.gc }); replay.clientID = 999999
+  const replayUpdatesV2 = []
+  replay.on('updateV2', u => replayUpdatesV2.push(hex(u)))
   for (const u of inputs) Y.applyUpdate(replay, unhex(u), REMOTE)
   const replayState = hex(Y.encodeStateAsUpdate(replay))
   // encodeStateAsUpdate against a partial state vector: what the first input alone knows.
@@ -284,6 +296,29 @@ const runCase = c => {
     partial,
     kinds: [...new Set(dumpUpdate(state).structs.map(s => s.kind === 'Item' ? (s.content.kind === 'ContentType' ? `Type:${s.content.type}` : s.content.kind.replace(/^Content/, '')) : s.kind))].sort()
   }
+  // Update format V2: the updateV2 events, the inputs as V2 (applied with applyUpdateV2 they must
+  // give the same state), encodeStateAsUpdateV2 against the partial state vector, and the
+  // doc-less V2 operations on the V2 state.
+  const stateV2 = Y.encodeStateAsUpdateV2(d)
+  const replayV2 = new Y.Doc({ gc: d.gc }); replayV2.clientID = 999999
+  const inputsV2 = inputs.map(u => Y.convertUpdateFormatV1ToV2(unhex(u)))
+  for (const u of inputsV2) Y.applyUpdateV2(replayV2, u, REMOTE)
+  out.v2 = {
+    updates: d.emittedV2Log.map(hex),
+    // What the replaying doc emitted (updateV2) while applying the V1 inputs.
+    replayUpdates: replayUpdatesV2,
+    inputs: inputsV2.map(hex),
+    replayState: hex(Y.encodeStateAsUpdateV2(replayV2)),
+    replayStateV1: hex(Y.encodeStateAsUpdate(replayV2)),
+    partial: hex(Y.encodeStateAsUpdateV2(replay, firstSv)),
+    convertedState: hex(Y.convertUpdateFormatV1ToV2(state)),
+    backToV1: hex(Y.convertUpdateFormatV2ToV1(stateV2)),
+    mergedWithEmpty: hex(Y.mergeUpdatesV2([stateV2, Y.encodeStateAsUpdateV2(new Y.Doc())])),
+    mergedInputs: hex(Y.mergeUpdatesV2(inputsV2.length === 1 ? [...inputsV2, Y.encodeStateAsUpdateV2(new Y.Doc())] : inputsV2)),
+    diff: hex(Y.diffUpdateV2(stateV2, firstSv)),
+    svFromState: hex(Y.encodeStateVectorFromUpdateV2(stateV2))
+  }
+  replayV2.destroy()
   if (replayState !== out.state) out.replayState = replayState
   // A replayed doc can legitimately differ from its author (a bigint beyond int64 wraps on the wire).
   const replayJson = JSON.stringify(rootsToJson(replay, r.roots))
@@ -298,14 +333,121 @@ const runCase = c => {
 const runDocless = c => {
   const ins = c.inputs.map(unhex)
   const result = c.op === 'merge' ? Y.mergeUpdates(ins) : c.op === 'diff' ? Y.diffUpdate(ins[0], unhex(c.sv)) : Y.encodeStateVectorFromUpdate(ins[0])
-  return { ...c, result: hex(result) }
+  // The same operation on the inputs converted to V2, with yjs's V2 functions.
+  const ins2 = ins.map(u => Y.convertUpdateFormatV1ToV2(u))
+  const resultV2 = c.op === 'merge' ? Y.mergeUpdatesV2(ins2) : c.op === 'diff' ? Y.diffUpdateV2(ins2[0], unhex(c.sv)) : Y.encodeStateVectorFromUpdateV2(ins2[0])
+  return { ...c, result: hex(result), inputsV2: ins2.map(hex), resultV2: hex(resultV2) }
+}
+
+// Relative positions (yjs's createRelativePositionFromTypeIndex / encodeRelativePosition /
+// relativePositionToJSON / createAbsolutePositionFromRelativePosition): every index of the type
+// with assoc 0 and -1 on the doc `code` builds, then resolved again after `after` edits it.
+const relposCases = [
+  { name: 'root-text', path: ['t'], code: `
+    const d = mk(1); const t = d.getText('t'); t.insert(0, 'hello world'); t.delete(2, 3); t.insert(4, 'XY', { bold: true })
+    return d`, after: `
+    const o = mk(2); sync(d, o); o.getText('t').insert(3, '123'); d.getText('t').delete(0, 4); d.getText('t').insert(0, 'ab'); sync(o, d)` },
+  { name: 'root-array', path: ['a'], code: `
+    const d = mk(7); const a = d.getArray('a'); a.push([1, 2, 3]); a.insert(1, ['x', 'y']); a.delete(0, 1)
+    return d`, after: `
+    d.getArray('a').delete(1, 2); d.getArray('a').push([9])` },
+  { name: 'nested-text-in-map', path: ['m', 'inner'], code: `
+    const d = mk(3); const m = d.getMap('m'); const inner = new Y.Text(); m.set('inner', inner); inner.insert(0, 'abc😀d')
+    return d`, after: `
+    d.getMap('m').get('inner').delete(1, 2)` },
+  { name: 'nested-text-deleted-gc', path: ['m', 'inner'], code: `
+    const d = mk(4); const m = d.getMap('m'); const inner = new Y.Text(); m.set('inner', inner); inner.insert(0, 'xyz')
+    return d`, after: `
+    d.getMap('m').delete('inner')` },
+  { name: 'empty-root-text', path: ['e'], code: `
+    const d = mk(5); d.getText('e')
+    return d`, after: `
+    d.getText('e').insert(0, 'late')` }
+]
+const runRelpos = c => {
+  const mk = (id, opts) => { const d = new Y.Doc(opts); d.clientID = id; return d }
+  const sync = (a, b) => Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)))
+  const d = new Function('Y', 'mk', 'sync', c.code)(Y, mk, sync)
+  const typeAt = doc => c.path.slice(1).reduce((t, k) => t.get(k), c.path.length === 1 ? (doc.share.get(c.path[0]) ?? doc.getText(c.path[0])) : doc.getMap(c.path[0]))
+  const t = typeAt(d)
+  const state = hex(Y.encodeStateAsUpdate(d))
+  const positions = []
+  for (let index = 0; index <= t.length + 1; index++) {
+    for (const assoc of [0, -1]) {
+      const r = Y.createRelativePositionFromTypeIndex(t, index, assoc)
+      const now = Y.createAbsolutePositionFromRelativePosition(r, d)
+      positions.push({ index, assoc, bytes: hex(Y.encodeRelativePosition(r)), json: JSON.stringify(Y.relativePositionToJSON(r)), nowIndex: now && now.index })
+    }
+  }
+  new Function('Y', 'mk', 'sync', 'd', c.after)(Y, mk, sync, d)
+  const afterState = hex(Y.encodeStateAsUpdate(d))
+  for (const p of positions) {
+    const a = Y.createAbsolutePositionFromRelativePosition(Y.decodeRelativePosition(unhex(p.bytes)), d)
+    p.afterIndex = a === null ? null : a.index
+    p.afterType = a === null ? null : (a.type._item ? `${a.type._item.id.client},${a.type._item.id.clock}` : 'root')
+  }
+  d.destroy()
+  return { name: c.name, path: c.path, code: c.code.trim(), after: c.after.trim(), state, afterState, positions }
+}
+
+// Snapshots (gc off): Y.snapshot at several points of a doc's history, encoded V1 and V2; each
+// restored with createDocFromSnapshot (new doc: gc off, clientID 0) — its state, JSON and text
+// deltas — and the update createDocFromSnapshot applies (V1 and V2); equalSnapshots of every pair.
+const snapshotCases = [
+  { name: 'rich-text-embeds-nested', roots: { t: 'text', m: 'map', a: 'array' }, code: `
+    const d = mk(1); const t = d.getText('t'); const m = d.getMap('m'); const a = d.getArray('a')
+    t.insert(0, 'hello world'); t.format(0, 5, { bold: true }); snap()
+    t.insertEmbed(5, { image: 'x.png' }, { italic: true }); t.delete(7, 3); m.set('k', 1); snap()
+    const inner = new Y.Map(); m.set('inner', inner); inner.set('deep', new Y.Text('deep text')); a.push([1, 'two', new Y.Array()]); snap()
+    t.format(2, 4, { bold: null, color: '#f00' }); m.delete('k'); a.delete(0, 1); inner.get('deep').insert(4, '!'); snap()
+    m.delete('inner'); t.delete(0, 3); snap()
+    return d` },
+  { name: 'two-clients-concurrent', roots: { t: 'text' }, code: `
+    const d = mk(5); const o = mk(2, { gc: false })
+    d.getText('t').insert(0, 'abc'); sync(d, o); snap()
+    o.getText('t').insert(1, 'XY'); d.getText('t').delete(0, 1); sync(o, d); sync(d, o); snap()
+    o.getText('t').delete(1, 3); sync(o, d); snap()
+    return d` },
+  { name: 'xml', roots: { x: 'xml' }, code: `
+    const d = mk(3); const f = d.getXmlFragment('x'); const el = new Y.XmlElement('p'); f.insert(0, [el]); el.setAttribute('class', 'a'); el.insert(0, [new Y.XmlText('hi')]); snap()
+    el.setAttribute('class', 'b'); el.get(0).insert(2, ' there', { b: true }); f.insert(1, [new Y.XmlElement('h1')]); snap()
+    f.delete(0, 1); snap()
+    return d` }
+]
+const runSnapshots = c => {
+  const snaps = []
+  const mk = (id, opts = { gc: false }) => { const d = new Y.Doc(opts); d.clientID = id; return d }
+  const sync = (a, b) => Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)))
+  let doc = null
+  const snap = () => snaps.push(Y.snapshot(doc))
+  const body = c.code.replace(/const d = mk\(([0-9]+)\);/, (m, id) => `const d = mk(${id}); setDoc(d);`)
+  let setDoc = d => { doc = d }
+  const d = new Function('Y', 'mk', 'sync', 'snap', 'setDoc', body)(Y, mk, sync, snap, setDoc)
+  const state = hex(Y.encodeStateAsUpdate(d))
+  const out = snaps.map(s => {
+    const updateV1 = hex(snapshotUpdate(d, s, new Y.UpdateEncoderV1()))
+    const updateV2 = hex(snapshotUpdate(d, s, new Y.UpdateEncoderV2()))
+    const nd = new Y.Doc({ gc: false }); nd.clientID = 0
+    Y.createDocFromSnapshot(d, s, nd)
+    const json = rootsToJson(nd, c.roots)
+    const deltas = Object.fromEntries(Object.entries(c.roots).filter(([, k]) => k === 'text').map(([n]) => [n, JSON.stringify(toWire(nd.getText(n).toDelta()))]))
+    const r = { v1: hex(Y.encodeSnapshot(s)), v2: hex(Y.encodeSnapshotV2(s)), updateV1, updateV2, restored: hex(Y.encodeStateAsUpdate(nd)), json: JSON.stringify(json), deltas }
+    nd.destroy()
+    return r
+  })
+  const equal = snaps.map(a => snaps.map(b => Y.equalSnapshots(a, b)))
+  const originAfter = hex(Y.encodeStateAsUpdate(d))
+  if (originAfter !== state) throw new Error(`${c.name}: createDocFromSnapshot changed the origin's encoding`)
+  return { name: c.name, roots: c.roots, code: c.code.trim(), state, snapshots: out, equal }
 }
 
 const golden = {
   generatedBy: 'tests/Property/Golden/generate.mjs',
   versions: { yjs: versionOf('yjs'), lib0: versionOf('lib0'), 'y-protocols': versionOf('y-protocols') },
   cases: cases.map(runCase),
-  docless: docless.map(runDocless)
+  docless: docless.map(runDocless),
+  relativePositions: relposCases.map(runRelpos),
+  snapshots: snapshotCases.map(runSnapshots)
 }
 writeFileSync(join(here, 'golden.json'), JSON.stringify(golden, null, 1) + '\n')
 const allKinds = new Set(golden.cases.flatMap(c => c.kinds))
@@ -336,6 +478,9 @@ for (const name of traceNames) {
   const update = Y.encodeStateAsUpdate(d)
   const updateFile = `${name}.yjs-update.bin.gz`
   writeFileSync(join(here, 'traces', updateFile), gzipSync(update, { level: 9 }))
+  const updateV2 = Y.encodeStateAsUpdateV2(d)
+  const updateV2File = `${name}.yjs-update-v2.bin.gz`
+  writeFileSync(join(here, 'traces', updateV2File), gzipSync(updateV2, { level: 9 }))
   manifest.push({
     name,
     trace: `${name}.json.gz`,
@@ -346,6 +491,9 @@ for (const name of traceNames) {
     textSha256: sha256(Buffer.from(text, 'utf8')),
     updateLength: update.length,
     updateSha256: sha256(update),
+    updateV2File,
+    updateV2Length: updateV2.length,
+    updateV2Sha256: sha256(updateV2),
     stateVector: hex(Y.encodeStateVector(d))
   })
   console.error(`${name}: ${trace.txns.length} txns, ${patches} patches, text ${text.length}, update ${update.length} bytes`)

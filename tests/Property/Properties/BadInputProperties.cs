@@ -123,6 +123,10 @@ public sealed class BadInputProperties
         var sources = new List<byte[]>(log) { YUpdate.MergeUpdates(log) };
         sources.AddRange(run.Docs.Select(d => d.EncodeStateAsUpdate()));
         sources.Add(run.Docs[0].EncodeStateAsUpdate(run.Docs[^1].EncodeStateVector()));
+        // The same updates in format V2 (the second half of the candidates), applied with ApplyUpdateV2.
+        int v1Sources = sources.Count;
+        sources.AddRange(sources.Select(u => YUpdate.ConvertUpdateFormatV1ToV2(u)).ToList());
+        sources.Add(run.Docs[0].EncodeStateAsUpdateV2(run.Docs[^1].EncodeStateVector()));
 
         var baseDoc = SessionRunner.NewDoc(c.Session.Gc, 777_001);
         foreach (var u in log.Take(c.Prefix % (log.Count + 1)))
@@ -134,8 +138,9 @@ public sealed class BadInputProperties
         int applied = 0, rejected = 0;
         foreach (var m in c.Mutants)
         {
-            var input = m.Mutations.Aggregate(sources[m.Source % sources.Count], (b, mu) => mu.Apply(b));
-            if (TryOne(c.Session.Gc, baseState, input, m))
+            int source = m.Source % sources.Count;
+            var input = m.Mutations.Aggregate(sources[source], (b, mu) => mu.Apply(b));
+            if (TryOne(c.Session.Gc, baseState, input, m, v2: source >= v1Sources))
             {
                 applied++;
             }
@@ -148,7 +153,7 @@ public sealed class BadInputProperties
     }
 
     /// <summary>Returns whether the input applied (true) or was rejected (false); throws on any violation.</summary>
-    private static bool TryOne(bool gc, byte[] baseState, byte[] input, Mutant m)
+    private static bool TryOne(bool gc, byte[] baseState, byte[] input, Mutant m, bool v2)
     {
         var doc = SessionRunner.NewDoc(gc, 777_002);
         doc.ApplyUpdate(baseState);
@@ -156,9 +161,22 @@ public sealed class BadInputProperties
         int announced = 0;
         doc.UpdateV1 += (_, _) => announced++;
 
-        string Context() => $"\n  mutant: {m}\n  input:  {Check2.Hex(input)}\n  doc (gc {gc}) state: {Check2.Hex(baseState)}";
+        string Context() => $"\n  mutant: {m} ({(v2 ? "V2" : "V1")})\n  input:  {Check2.Hex(input)}\n  doc (gc {gc}) state: {Check2.Hex(baseState)}";
 
-        var task = Task.Run(() => doc.ApplyUpdate(input));
+        // The doc-less operations of the input's format may only reject it with UpdateFormatException.
+        DoclessOnly(v2, input, Context);
+
+        var task = Task.Run(() =>
+        {
+            if (v2)
+            {
+                doc.ApplyUpdateV2(input);
+            }
+            else
+            {
+                doc.ApplyUpdate(input);
+            }
+        });
         bool finished;
         try
         {
@@ -192,6 +210,32 @@ public sealed class BadInputProperties
             Check2.Equal(CanonicalJson.Of(state.Json), CanonicalJson.Of(freshState.Json), "fresh doc fed the state of the damaged doc: ToJson" + Context());
         }
         return true;
+    }
+
+    private static void DoclessOnly(bool v2, byte[] input, Func<string> context)
+    {
+        Action[] ops = v2
+            ? [() => YUpdate.ConvertUpdateFormatV2ToV1(input), () => YUpdate.EncodeStateVectorFromUpdateV2(input), () => YUpdate.MergeUpdatesV2([input, YUpdate.EmptyV2.ToArray()])]
+            : [() => YUpdate.ConvertUpdateFormatV1ToV2(input)];
+        foreach (var op in ops)
+        {
+            var task = Task.Run(op);
+            try
+            {
+                if (!task.Wait(HangLimit))
+                {
+                    throw new XunitException($"a doc-less operation did not finish within {HangLimit.TotalSeconds} s{context()}");
+                }
+            }
+            catch (AggregateException e) when (e.InnerException is UpdateFormatException)
+            {
+            }
+            catch (AggregateException e)
+            {
+                var inner = e.InnerException!;
+                throw new XunitException($"doc-less operation threw {inner.GetType().Name} (only UpdateFormatException is allowed): {inner.Message}{context()}\n{inner.StackTrace}");
+            }
+        }
     }
 
     private static T Guarded<T>(Func<T> f, string what, Func<string> context)

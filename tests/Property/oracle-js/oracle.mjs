@@ -7,7 +7,7 @@ import readline from 'node:readline'
 import { createHash } from 'node:crypto'
 import { createRequire } from 'node:module'
 import * as Y from 'yjs'
-import { b64, unb64, fromWire, toWire, canonical, rootsToJson, getRoot, typeKind, dumpUpdate } from './values.mjs'
+import { b64, unb64, fromWire, toWire, canonical, rootsToJson, getRoot, typeKind, dumpUpdate, snapshotUpdate } from './values.mjs'
 
 console.log = (...args) => console.error(...args)
 console.info = (...args) => console.error(...args)
@@ -33,11 +33,11 @@ const newDoc = ({ clientID, gc = true, roots = {}, guid }) => {
 }
 
 /** Runs f and returns every update the doc emitted meanwhile, in emission order. */
-const capture = (doc, f) => {
+const capture = (doc, f, event = 'update') => {
   const emitted = []
   const h = (u, origin, _d, tr) => emitted.push({ update: b64(u), remote: origin === REMOTE, local: tr.local })
-  doc.on('update', h)
-  try { f() } finally { doc.off('update', h) }
+  doc.on(event, h)
+  try { f() } finally { doc.off(event, h) }
   return emitted
 }
 
@@ -133,11 +133,53 @@ const ops = {
   diff: o => ({ update: b64(o.v2 ? Y.diffUpdateV2(unb64(o.update), unb64(o.sv)) : Y.diffUpdate(unb64(o.update), unb64(o.sv))) }),
   svFromUpdate: o => ({ sv: b64(o.v2 ? Y.encodeStateVectorFromUpdateV2(unb64(o.update)) : Y.encodeStateVectorFromUpdate(unb64(o.update))) }),
   convert: o => ({ update: b64(o.to === 'v2' ? Y.convertUpdateFormatV1ToV2(unb64(o.update)) : Y.convertUpdateFormatV2ToV1(unb64(o.update))) }),
+  convertAll: o => ({ updates: o.updates.map(u => b64(o.to === 'v2' ? Y.convertUpdateFormatV1ToV2(unb64(u)) : Y.convertUpdateFormatV2ToV1(unb64(u)))) }),
   decode: o => dumpUpdate(unb64(o.update), o.v2),
+  // Snapshots: Y.snapshot of a doc (V1 and V2 bytes); createDocFromSnapshot into a new doc
+  // (gc and clientID given) with its state, JSON and text deltas, the update it applies (V1 and V2),
+  // and the origin's state afterwards; equalSnapshots of two V1 snapshots.
+  snapshot: o => { const s = Y.snapshot(entry(o.doc).doc); return { v1: b64(Y.encodeSnapshot(s)), v2: b64(Y.encodeSnapshotV2(s)) } },
+  fromSnapshot: o => {
+    const e = entry(o.doc)
+    const snap = Y.decodeSnapshot(unb64(o.snapshot))
+    const updateV1 = b64(snapshotUpdate(e.doc, snap, new Y.UpdateEncoderV1()))
+    const updateV2 = b64(snapshotUpdate(e.doc, snap, new Y.UpdateEncoderV2()))
+    const nd = new Y.Doc({ gc: o.gc ?? true }); nd.clientID = o.clientID ?? 0
+    try {
+      Y.createDocFromSnapshot(e.doc, snap, nd)
+      const deltas = {}
+      for (const [name, kind] of Object.entries(e.roots)) if (kind === 'text') deltas[name] = JSON.stringify(toWire(nd.getText(name).toDelta()))
+      return { state: b64(Y.encodeStateAsUpdate(nd)), updateV1, updateV2, origin: b64(Y.encodeStateAsUpdate(e.doc)), deltas, ...jsonOf({ doc: nd, roots: e.roots }) }
+    } finally { nd.destroy() }
+  },
+  equalSnapshots: o => ({ equal: Y.equalSnapshots(Y.decodeSnapshot(unb64(o.a)), Y.decodeSnapshot(unb64(o.b))) }),
+  // Relative positions: create from (index, assoc) pairs in the type at `path`; resolve encoded ones.
+  relpos: o => {
+    const e = entry(o.doc)
+    const t = resolve(e, o.path, o.kind ?? 'text')
+    return {
+      positions: o.at.map(([index, assoc]) => {
+        const r = Y.createRelativePositionFromTypeIndex(t, index, assoc)
+        return { bytes: b64(Y.encodeRelativePosition(r)), json: JSON.stringify(Y.relativePositionToJSON(r)) }
+      })
+    }
+  },
+  abspos: o => {
+    const e = entry(o.doc)
+    return {
+      positions: o.rpos.map(b => {
+        const a = Y.createAbsolutePositionFromRelativePosition(Y.decodeRelativePosition(unb64(b)), e.doc)
+        if (a === null) return null
+        return { index: a.index, assoc: a.assoc, type: a.type._item ? { client: a.type._item.id.client, clock: a.type._item.id.clock } : null }
+      })
+    }
+  },
   // Replays a list of updates into a fresh doc, in order, as remote updates. Returns the final
   // state, state vector, JSON and the cleanup updates the doc emitted; with `steps`, a sha1 of
   // the state and the state vector after every update; with `svs`, encodeStateAsUpdate(doc, sv)
-  // for each. Lets the C# side compare a whole session in one round trip.
+  // for each. With `v2`, the updates are V2 (applyUpdateV2), the emitted updates are the updateV2
+  // events, and stateV2 / withSvV2 (encodeStateAsUpdateV2) come back too. Lets the C# side
+  // compare a whole session in one round trip.
   replay: o => {
     const e = newDoc(o)
     const emitted = []
@@ -146,7 +188,8 @@ const ops = {
     try {
       o.updates.forEach((u, i) => {
         try {
-          for (const x of capture(e.doc, () => Y.applyUpdate(e.doc, unb64(u), REMOTE))) if (!x.remote) emitted.push({ ...x, after: i })
+          const apply = () => o.v2 ? Y.applyUpdateV2(e.doc, unb64(u), REMOTE) : Y.applyUpdate(e.doc, unb64(u), REMOTE)
+          for (const x of capture(e.doc, apply, o.v2 ? 'updateV2' : 'update')) if (!x.remote) emitted.push({ ...x, after: i })
         } catch (err) { errors.push({ index: i, error: String(err) }) }
         if (o.steps) steps.push({ h: sha1(Y.encodeStateAsUpdate(e.doc)), sv: b64(Y.encodeStateVector(e.doc)) })
       })
@@ -156,7 +199,8 @@ const ops = {
       // Rich-text deltas of the text roots (tagged values), for comparing formatting as read back.
       const deltas = {}
       for (const [name, kind] of Object.entries(e.roots)) if (kind === 'text') deltas[name] = JSON.stringify(toWire(e.doc.getText(name).toDelta()))
-      return { state, sv, withSv, emitted, steps, errors, deltas, ...jsonOf(e, o.roots) }
+      const v2 = o.v2 ? { stateV2: b64(Y.encodeStateAsUpdateV2(e.doc)), withSvV2: (o.svs ?? []).map(s => b64(Y.encodeStateAsUpdateV2(e.doc, unb64(s)))) } : {}
+      return { state, sv, withSv, emitted, steps, errors, deltas, ...v2, ...jsonOf(e, o.roots) }
     } finally { e.doc.destroy() }
   },
   // Several requests in one round trip; each result is a full response object without id.

@@ -2,6 +2,7 @@
 // JSON cannot carry Uint8Array, BigInt, undefined, -0/NaN/Infinity or "make a new shared type",
 // so those travel as one-key objects: {$bin}, {$bigint}, {$undefined}, {$f64}, {$type}, {$doc}.
 import * as Y from 'yjs'
+import * as encoding from 'lib0/encoding'
 
 export const b64 = u => Buffer.from(u).toString('base64')
 export const unb64 = s => new Uint8Array(Buffer.from(s, 'base64'))
@@ -115,4 +116,34 @@ export const dumpUpdate = (update, v2 = false) => {
     }),
     ds: [...ds.clients.entries()].sort((a, b) => b[0] - a[0]).map(([client, items]) => ({ client, ranges: items.map(d => [d.clock, d.len]) }))
   }
+}
+
+/**
+ * The update yjs's createDocFromSnapshot builds and applies (yjs 13.6.33 src/utils/Snapshot.js,
+ * line for line, with any encoder; writeDeleteSet is not exported, so its loop is repeated here).
+ */
+export const snapshotUpdate = (doc, snap, encoder) => {
+  doc.transact(tr => {
+    let size = 0
+    snap.sv.forEach(clock => { if (clock > 0) size++ })
+    encoding.writeVarUint(encoder.restEncoder, size)
+    for (const [client, clock] of snap.sv) {
+      if (clock === 0) continue
+      if (clock < Y.getState(doc.store, client)) Y.getItemCleanStart(tr, Y.createID(client, clock))
+      const structs = doc.store.clients.get(client) || []
+      const last = Y.findIndexSS(structs, clock - 1)
+      encoding.writeVarUint(encoder.restEncoder, last + 1)
+      encoder.writeClient(client)
+      encoding.writeVarUint(encoder.restEncoder, 0)
+      for (let i = 0; i <= last; i++) structs[i].write(encoder, 0)
+    }
+    encoding.writeVarUint(encoder.restEncoder, snap.ds.clients.size)
+    Array.from(snap.ds.clients.entries()).sort((a, b) => b[0] - a[0]).forEach(([client, items]) => {
+      encoder.resetDsCurVal()
+      encoding.writeVarUint(encoder.restEncoder, client)
+      encoding.writeVarUint(encoder.restEncoder, items.length)
+      for (const it of items) { encoder.writeDsClock(it.clock); encoder.writeDsLen(it.len) }
+    })
+  })
+  return encoder.toUint8Array()
 }
