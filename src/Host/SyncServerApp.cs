@@ -160,7 +160,7 @@ public static class SyncServerApp
             {
                 batching.BatchSize = options.FlushMaxUpdates;
                 batching.TriggerTime = options.FlushInterval;
-            }).Sequential();
+            }).MaximumParallelMessages(options.ConcurrentCommits);
         });
         services.AddHostedService<BatchHandlerWarmUp>();
         if (options.Batcher == "channel")

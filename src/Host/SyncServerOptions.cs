@@ -22,6 +22,16 @@ public sealed class SyncServerOptions
     [Range(typeof(TimeSpan), "00:00:00.001", "00:00:10")]
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(10);
 
+    /// <summary>
+    /// Flushes committed at the same time. One at a time caps throughput at batch size ÷
+    /// (window + commit time); overlapping commits keep acks exact because a document acks in
+    /// sequence order whatever order its batches commit in (<c>LiveDocument.MarkCommitted</c>).
+    /// Within a flush a document's updates are stored in order; across overlapping flushes the
+    /// log may hold them in another order, which a CRDT replay does not notice.
+    /// </summary>
+    [Range(1, 64)]
+    public int ConcurrentCommits { get; set; } = 4;
+
     /// <summary>The intake bus: <c>wolverine</c> (the default) or <c>channel</c> (a bare Channel batcher, for comparison).</summary>
     [RegularExpression("^(wolverine|channel)$")]
     public string Batcher { get; set; } = "wolverine";
