@@ -84,18 +84,26 @@ public sealed class MultiNodeTests(PostgresFixture postgres)
         await hocusB.WaitSavedAsync(Wait);
         await EventuallyAsync(async () => Equivalent(await ReplayStateAsync(nodes.A, Doc), all), "the log holds every edit", Wait);
 
-        // Stored once: no more events than edits made, and no event that the others already
-        // contain (a node storing what it received from another node would store a duplicate).
+        // Stored by the node that accepted it, not by the node Redis brought it to. A node that
+        // re-stored what it received over Redis would repeat about half of all events. A few
+        // repeats are by design: while a node holds content another node published but may not
+        // have committed, an update that repeats part of it is stored as received rather than
+        // acknowledged on trust (the kill -9 test lost acknowledged updates without that).
         var events = await nodes.EventsAsync(Doc);
         int edits = 5 * Edits + 2;
-        Assert.True(events.Count <= edits, $"{events.Count} events stored for {edits} edits");
-        Assert.True(events.Count >= 3 * Edits, $"only {events.Count} events for {edits} edits (the Node providers send one update per edit)");
         Assert.Equal(events.Count, events.Select(e => e.UpdateId).Distinct().Count());
+        int repeats = 0;
         for (int i = 0; i < events.Count; i++)
         {
             var others = YUpdate.MergeUpdates([.. events.Where((_, j) => j != i).Select(e => e.Payload)]);
-            Assert.False(Contains(others, events[i].Payload), $"event {events[i].StreamVersion} repeats what other events hold: stored twice");
+            if (Contains(others, events[i].Payload))
+            {
+                repeats++;
+            }
         }
+        Assert.True(repeats * 5 <= events.Count, $"{repeats} of {events.Count} events repeat what other events hold: a node stored what it received");
+        Assert.True(events.Count - repeats <= edits, $"{events.Count - repeats} distinct events stored for {edits} edits");
+        Assert.True(events.Count >= 3 * Edits, $"only {events.Count} events for {edits} edits (the Node providers send one update per edit)");
         var (aCounters, bCounters) = (TwoNodes.FanOutOf(nodes.A).Counters, TwoNodes.FanOutOf(nodes.B).Counters);
         Assert.True(aCounters.Received > 0 && bCounters.Received > 0, $"fan-out went both ways: A {aCounters}, B {bCounters}");
 
