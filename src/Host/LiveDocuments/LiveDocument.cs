@@ -287,25 +287,12 @@ internal sealed partial class LiveDocument
     {
         lock (_gate)
         {
-            var changed = new List<long>();
-            void OnUpdated(object? sender, AwarenessChangeEventArgs e)
+            var changed = AwarenessChangesLocked(() => Awareness.ApplyUpdate(update, origin), e =>
             {
                 origin.AwarenessClients.UnionWith(e.Added);
                 origin.AwarenessClients.UnionWith(e.Updated);
                 origin.AwarenessClients.ExceptWith(e.Removed);
-                changed.AddRange(e.Added);
-                changed.AddRange(e.Updated);
-                changed.AddRange(e.Removed);
-            }
-            Awareness.Updated += OnUpdated;
-            try
-            {
-                Awareness.ApplyUpdate(update, origin);
-            }
-            finally
-            {
-                Awareness.Updated -= OnUpdated;
-            }
+            });
             if (changed.Count > 0)
             {
                 BroadcastLocked(new OutgoingMessage(Id, OutgoingMessageKind.Awareness, Awareness.EncodeUpdate(changed), origin));
@@ -328,17 +315,8 @@ internal sealed partial class LiveDocument
     {
         lock (_gate)
         {
-            var removed = new List<long>();
-            void OnUpdated(object? sender, AwarenessChangeEventArgs e) => removed.AddRange(e.Removed);
-            Awareness.Updated += OnUpdated;
-            try
-            {
-                Awareness.CheckTimeouts();
-            }
-            finally
-            {
-                Awareness.Updated -= OnUpdated;
-            }
+            // The server holds no state of its own, so a timeout only ever removes.
+            var removed = AwarenessChangesLocked(Awareness.CheckTimeouts);
             if (removed.Count > 0)
             {
                 foreach (var s in _subscribers)
@@ -367,6 +345,29 @@ internal sealed partial class LiveDocument
 
     // The smallest V1 update (no structs, no deletions): y-websocket's SyncStep2 when nothing is missing.
     private static bool IsEmptyUpdate(byte[] update) => update.Length <= 2 && update.All(b => b == 0);
+
+    /// <summary>Runs an awareness operation and returns every client it reported as added, updated or removed.</summary>
+    private List<long> AwarenessChangesLocked(Action operation, Action<AwarenessChangeEventArgs>? observe = null)
+    {
+        var changed = new List<long>();
+        void OnUpdated(object? sender, AwarenessChangeEventArgs e)
+        {
+            observe?.Invoke(e);
+            changed.AddRange(e.Added);
+            changed.AddRange(e.Updated);
+            changed.AddRange(e.Removed);
+        }
+        Awareness.Updated += OnUpdated;
+        try
+        {
+            operation();
+        }
+        finally
+        {
+            Awareness.Updated -= OnUpdated;
+        }
+        return changed;
+    }
 
     private Task<long> WaitLocked(long sequence)
     {

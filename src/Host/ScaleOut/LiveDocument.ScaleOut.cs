@@ -53,22 +53,7 @@ internal sealed partial class LiveDocument
     {
         lock (_gate)
         {
-            var changed = new List<long>();
-            void OnUpdated(object? sender, AwarenessChangeEventArgs e)
-            {
-                changed.AddRange(e.Added);
-                changed.AddRange(e.Updated);
-                changed.AddRange(e.Removed);
-            }
-            Awareness.Updated += OnUpdated;
-            try
-            {
-                Awareness.ApplyUpdate(update, RemoteOrigin);
-            }
-            finally
-            {
-                Awareness.Updated -= OnUpdated;
-            }
+            var changed = AwarenessChangesLocked(() => Awareness.ApplyUpdate(update, RemoteOrigin));
             if (changed.Count > 0)
             {
                 BroadcastLocked(new OutgoingMessage(Id, OutgoingMessageKind.Awareness, Awareness.EncodeUpdate(changed), RemoteOrigin));

@@ -61,7 +61,16 @@ internal sealed class EmbeddedPostgres(string dataDirectory, ILogger logger) : I
         if (!File.Exists(Path.Combine(ClusterDirectory, "PG_VERSION")))
         {
             HostLog.Startup(logger, $"Creating the embedded PostgreSQL cluster in {ClusterDirectory}");
-            await RunAsync(Path.Combine(bin, "initdb"), ["-D", ClusterDirectory, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-instructions"], _asPostgresUser, cancellationToken);
+            try
+            {
+                await RunAsync(Path.Combine(bin, "initdb"), ["-D", ClusterDirectory, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-instructions"], _asPostgresUser, cancellationToken);
+            }
+            catch (InvalidOperationException e) when (_asPostgresUser)
+            {
+                throw new InvalidOperationException(
+                    $"Creating the embedded PostgreSQL in {ClusterDirectory} failed. It runs as the postgres user, which must be able to " +
+                    $"reach that folder (every parent folder needs o+x); choose another with CRDTCOLLAB_DATA or Sync:DataDirectory. {e.Message}", e);
+            }
         }
         var options = $"-p {Port} -k {dataDirectory} -c listen_addresses='' -c max_connections=200";
         await RunAsync(Path.Combine(bin, "pg_ctl"), ["-D", ClusterDirectory, "-l", Path.Combine(dataDirectory, "postgres.log"), "-o", options, "-w", "-t", "60", "start"], _asPostgresUser, cancellationToken);
