@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using CrdtCollab.Tests.Support;
 
 namespace CrdtCollab.Integration.Tests.Support;
 
@@ -12,7 +13,6 @@ namespace CrdtCollab.Integration.Tests.Support;
 /// </summary>
 public sealed class RedisFixture : IAsyncDisposable
 {
-    private static readonly SemaphoreSlim InstallGate = new(1, 1);
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(10);
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "crdtcollab-redis-" + Guid.NewGuid().ToString("N")[..12]);
     private Process? _process;
@@ -121,50 +121,8 @@ public sealed class RedisFixture : IAsyncDisposable
         }
     }
 
-    private static async Task EnsureInstalledAsync()
-    {
-        if (File.Exists("/usr/bin/redis-server"))
-        {
-            return;
-        }
-        await InstallGate.WaitAsync();
-        try
-        {
-            if (File.Exists("/usr/bin/redis-server"))
-            {
-                return;
-            }
-            // CI runs as root without a terminal: apt-get needs no prompt.
-            await RunAsync("apt-get", "update");
-            await RunAsync("apt-get", "install -y --no-install-recommends redis-server");
-        }
-        finally
-        {
-            InstallGate.Release();
-        }
-    }
-
-    private static async Task RunAsync(string file, string args)
-    {
-        var start = new ProcessStartInfo(file, args)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        start.Environment["DEBIAN_FRONTEND"] = "noninteractive";
-        using var p = Process.Start(start) ?? throw new InvalidOperationException($"could not start {file}");
-        p.StandardInput.Close();
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await p.WaitForExitAsync(timeout.Token);
-        if (p.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{file} {args} failed ({p.ExitCode}): {await stdout}\n{await stderr}");
-        }
-    }
+    // CI runs as root without a terminal: Apt installs Debian's package without a prompt.
+    private static Task EnsureInstalledAsync() => Apt.EnsureAsync("/usr/bin/redis-server", "redis-server");
 
     private static int FreePort()
     {
