@@ -50,6 +50,19 @@ public sealed partial class PostgresEventStore
         return applied;
     }
 
+    /// <summary>
+    /// How many migrations this code knows that the database has not applied (0 when the schema is
+    /// current): a readiness check calls it, since it also proves PostgreSQL answers.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    public async Task<int> GetPendingMigrationsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand(
+            $"SELECT coalesce(max(version), 0) FROM {_schema}.schema_migrations");
+        var applied = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        return Migrations.All(_schema).Count(m => m.Version > applied);
+    }
+
     /// <summary>The highest global position written so far (0 for an empty log); may include uncommitted gaps.</summary>
     /// <param name="cancellationToken">Cancels the query.</param>
     public async Task<long> GetHeadPositionAsync(CancellationToken cancellationToken = default)

@@ -87,6 +87,9 @@ public sealed partial class ProjectionDaemon : IAsyncDisposable
     /// </remarks>
     public bool IsLeader => Volatile.Read(ref _isLeader) == 1;
 
+    /// <summary>Whether the loop was started and has not stopped (a health check reads it).</summary>
+    public bool IsRunning => _running is { IsCompleted: false };
+
     /// <summary>The last checkpoint this instance committed (or read when it became leader).</summary>
     public long Checkpoint => Volatile.Read(ref _checkpoint);
 
@@ -147,6 +150,24 @@ public sealed partial class ProjectionDaemon : IAsyncDisposable
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Name });
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>
+    /// Whether any session (this node's or another's) holds the projection's leader lock now, read
+    /// from <c>pg_locks</c>, so a health check on a standby can tell "someone leads" from "nobody does".
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    public async Task<bool> HasLeaderAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = _store.DataSource.CreateCommand(
+            """
+            SELECT EXISTS (SELECT 1 FROM pg_locks
+                            WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                              AND classid = $1::oid AND objid = $2::oid AND objsubid = 1)
+            """);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = (long)((ulong)_lockKey >> 32) });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = (long)((ulong)_lockKey & 0xFFFF_FFFF) });
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     /// <summary>The committed checkpoint, read from the database.</summary>

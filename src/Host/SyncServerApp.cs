@@ -66,12 +66,14 @@ public static class SyncServerApp
         AddPipeline(builder, options);
         AddSecurity(builder.Services, auth, limits, options.DataDirectory ?? EmbeddedPostgres.DefaultDataDirectory());
         ScaleOut.ScaleOutSetup.Add(builder, options);
+        Observability.ObservabilitySetup.AddObservability(builder);
 
         var app = builder.Build();
         await app.Services.GetRequiredService<PostgresEventStore>().MigrateAsync();
         await app.Services.GetRequiredService<DocumentCatalog>().MigrateAsync(CancellationToken.None);
         await app.Services.GetRequiredService<PermissionStore>().MigrateAsync(CancellationToken.None);
 
+        Observability.ObservabilitySetup.UseObservability(app);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseSecurityHeaders();

@@ -8,6 +8,12 @@ namespace CrdtCollab.Host.Broadcast;
 /// </summary>
 internal interface IDocumentSubscriber
 {
+    /// <summary>The connection's id (a y-websocket or Hocuspocus socket, a SignalR connection): logs and traces name it.</summary>
+    string ConnectionId { get; }
+
+    /// <summary>The transport's tag in metrics and logs (<c>y-websocket</c>, <c>hocuspocus</c>, <c>signalr</c>).</summary>
+    string Transport { get; }
+
     /// <summary>Who is connected.</summary>
     ConnectionUser User { get; }
 

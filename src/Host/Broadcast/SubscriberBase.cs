@@ -7,6 +7,10 @@ internal abstract class SubscriberBase(ConnectionUser user, SubscriberLimits lim
 {
     private volatile Role _role;
 
+    public abstract string ConnectionId { get; }
+
+    public abstract string Transport { get; }
+
     public ConnectionUser User { get; } = user;
 
     public Role Role

@@ -85,6 +85,7 @@ public sealed class BatchCommitter
             catch (Exception e)
             {
                 _health.Failed(e);
+                _metrics.CommitFailed();
                 HostLog.CommitFailed(_logger, batch.Length, attempt, delay.TotalMilliseconds, e);
                 try
                 {

@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using System.Threading.Channels;
+using CrdtCollab.Host.Broadcast;
+using CrdtCollab.Host.Commit;
 
 namespace CrdtCollab.Host.Endpoints;
 
@@ -23,28 +25,36 @@ internal sealed class WebSocketSession : IAsyncDisposable
 
     private readonly WebSocket _socket;
     private readonly int _maxMessageBytes;
-    private readonly Channel<byte[]> _outgoing;
+    private readonly Channel<Queued> _outgoing;
+    private readonly SyncMetrics _metrics;
     private readonly Task _sender;
     private readonly CancellationTokenSource _closing = new();
     private (WebSocketCloseStatus Status, string Reason)? _close;
 
-    public WebSocketSession(WebSocket socket, int maxMessageBytes, int maxQueued, string connectionId)
+    public WebSocketSession(WebSocket socket, int maxMessageBytes, int maxQueued, string connectionId, string transport, SyncMetrics metrics)
     {
         _socket = socket;
         _maxMessageBytes = maxMessageBytes;
         ConnectionId = connectionId;
-        _outgoing = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(maxQueued) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        Transport = transport;
+        _metrics = metrics;
+        _outgoing = Channel.CreateBounded<Queued>(new BoundedChannelOptions(maxQueued) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         _sender = Task.Run(SendLoopAsync);
     }
 
     public string ConnectionId { get; }
 
+    /// <summary>The protocol on this socket (a metrics tag).</summary>
+    public string Transport { get; }
+
     /// <summary>Cancelled when the session is closing (by us or the peer).</summary>
     public CancellationToken Closing => _closing.Token;
 
-    public void Send(byte[] message)
+    /// <param name="message">The frame.</param>
+    /// <param name="broadcast">The document broadcast it carries, if any (for fan-out latency).</param>
+    public void Send(byte[] message, OutgoingMessage? broadcast = null)
     {
-        if (!_outgoing.Writer.TryWrite(message))
+        if (!_outgoing.Writer.TryWrite(new Queued(message, broadcast)))
         {
             Close(TryAgainLater, "too slow: outgoing queue full");
         }
@@ -124,9 +134,13 @@ internal sealed class WebSocketSession : IAsyncDisposable
     {
         try
         {
-            await foreach (var message in _outgoing.Reader.ReadAllAsync())
+            await foreach (var (message, broadcast) in _outgoing.Reader.ReadAllAsync())
             {
                 await _socket.SendAsync(message, WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
+                if (broadcast is { Kind: OutgoingMessageKind.Update })
+                {
+                    _metrics.Delivered(Transport, broadcast.AcceptedTimestamp);
+                }
             }
             if (_close is { } close && _socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
@@ -169,4 +183,6 @@ internal sealed class WebSocketSession : IAsyncDisposable
         }
         _closing.Dispose();
     }
+
+    private readonly record struct Queued(byte[] Frame, OutgoingMessage? Broadcast);
 }

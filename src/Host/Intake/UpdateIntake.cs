@@ -12,8 +12,11 @@ namespace CrdtCollab.Host.Intake;
 /// document (which validates it in full and broadcasts what it added), then queue what it added
 /// for the next batch. The returned task completes when the update is committed.
 /// </summary>
-internal sealed class UpdateIntake(IIntakeQueue queue, CommitBacklog backlog, IOptions<SyncServerOptions> options, ILogger<UpdateIntake> logger)
+internal sealed class UpdateIntake(IIntakeQueue queue, CommitBacklog backlog, IOptions<SyncServerOptions> options, SyncMetrics metrics, ILogger<UpdateIntake> logger)
 {
+    /// <summary>Transport tag of updates with no connection behind them (REST, imports).</summary>
+    public const string Internal = "internal";
+
     /// <summary>
     /// Accepts an update. Throws <see cref="IntakeRejectedException"/> before anything is applied
     /// when the update is malformed or over a limit, or when the server cannot take more unsaved work.
@@ -22,6 +25,7 @@ internal sealed class UpdateIntake(IIntakeQueue queue, CommitBacklog backlog, IO
     public async Task<UpdateReceipt> SubmitAsync(LiveDocument doc, byte[] update, IDocumentSubscriber? origin, string? userId)
     {
         var o = options.Value;
+        metrics.UpdateReceived(origin?.Transport ?? Internal);
         if (origin is not null)
         {
             if (!Security.RoleNames.CanWrite(origin.Role))
@@ -52,6 +56,14 @@ internal sealed class UpdateIntake(IIntakeQueue queue, CommitBacklog backlog, IO
         {
             backlog.Release(1);
             throw Reject(doc, RejectionReason.InvalidUpdate, e.Message);
+        }
+        catch (IntakeRejectedException e)
+        {
+            // The document's own limit (document-too-large), found under its lock.
+            backlog.Release(1);
+            metrics.Rejected(e.Code);
+            HostLog.UpdateRejected(logger, doc.Id, e.Code, e.Message);
+            throw;
         }
         catch
         {
@@ -89,6 +101,7 @@ internal sealed class UpdateIntake(IIntakeQueue queue, CommitBacklog backlog, IO
     private IntakeRejectedException Reject(LiveDocument doc, RejectionReason reason, string detail)
     {
         var e = new IntakeRejectedException(reason, detail);
+        metrics.Rejected(e.Code);
         HostLog.UpdateRejected(logger, doc.Id, e.Code, detail);
         return e;
     }

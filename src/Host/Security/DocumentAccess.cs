@@ -11,7 +11,7 @@ namespace CrdtCollab.Host.Security;
 /// are checked, and only then is the subscriber attached.
 /// </summary>
 internal sealed class DocumentAccess(PermissionStore permissions, LiveDocumentRegistry registry, UserSessions sessions,
-    IOptions<AuthOptions> auth, IOptions<SecurityLimits> limits, ILogger<DocumentAccess> logger)
+    IOptions<AuthOptions> auth, IOptions<SecurityLimits> limits, Commit.SyncMetrics metrics, ILogger<DocumentAccess> logger)
 {
     private readonly Role _linkRole = RoleNames.TryParse(auth.Value.DefaultLinkRole, out var r) ? r : Role.None;
 
@@ -42,6 +42,13 @@ internal sealed class DocumentAccess(PermissionStore permissions, LiveDocumentRe
                 Apply(doc, subscriber, now);
             }
             return doc;
+        }
+        catch (IntakeRejectedException e)
+        {
+            // A limit found by the registry or the document (server-busy, too-many-connections).
+            metrics.Rejected(e.Code);
+            sessions.Remove(subscriber);
+            throw;
         }
         catch
         {
@@ -75,6 +82,7 @@ internal sealed class DocumentAccess(PermissionStore permissions, LiveDocumentRe
     private IntakeRejectedException Refuse(string documentId, RejectionReason reason, string detail)
     {
         var e = new IntakeRejectedException(reason, detail);
+        metrics.Rejected(e.Code);
         HostLog.UpdateRejected(logger, documentId, e.Code, detail);
         return e;
     }

@@ -21,7 +21,7 @@ internal static class HocuspocusEndpoint
     public static void Map(WebApplication app) => app.Map("/hocuspocus", HandleAsync);
 
     private static async Task HandleAsync(HttpContext context, IHostApplicationLifetime lifetime, DocumentAccess access, TokenService tokens, SyncFrameHandler frames,
-        OpenSockets sockets, IOptions<SyncServerOptions> options, IOptions<SecurityLimits> limits, TimeProvider time, ILoggerFactory loggers)
+        OpenSockets sockets, IOptions<SyncServerOptions> options, IOptions<SecurityLimits> limits, TimeProvider time, ILoggerFactory loggers, Commit.SyncMetrics metrics)
     {
         if (lifetime.ApplicationStopping.IsCancellationRequested)
         {
@@ -38,8 +38,9 @@ internal static class HocuspocusEndpoint
         }
         var logger = loggers.CreateLogger(typeof(HocuspocusEndpoint));
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        await using var session = new WebSocketSession(socket, options.Value.MaxUpdateBytes + 1024, options.Value.MaxQueuedMessagesPerConnection, context.TraceIdentifier);
+        await using var session = new WebSocketSession(socket, options.Value.MaxUpdateBytes + 1024, options.Value.MaxQueuedMessagesPerConnection, context.TraceIdentifier, Commit.SyncMetrics.Hocuspocus, metrics);
         sockets.Add(session);
+        metrics.ConnectionOpened(session.Transport);
         var documents = new System.Collections.Concurrent.ConcurrentDictionary<string, HocuspocusSubscriber>(StringComparer.Ordinal);
         string reason = "closed by client";
         try
@@ -49,12 +50,13 @@ internal static class HocuspocusEndpoint
             {
                 using (message)
                 {
-                    await HandleMessageAsync(message, new Session(session, documents, access, tokens, frames, limits.Value, time, logger), stop.Token);
+                    await HandleMessageAsync(message, new Session(session, documents, access, tokens, frames, limits.Value, time, logger, metrics), stop.Token);
                 }
             }
         }
         catch (FrameRejectedException e)
         {
+            metrics.Rejected(Commit.SyncMetrics.InvalidFrame);
             HostLog.BadFrame(logger, session.ConnectionId, e.Message);
             reason = e.Message;
             session.Close(e.Status, e.Message);
@@ -70,13 +72,14 @@ internal static class HocuspocusEndpoint
                 access.Close(d.Document, d);
             }
             sockets.Remove(session);
+            metrics.ConnectionClosed(session.Transport);
             HostLog.ConnectionClosed(logger, session.ConnectionId, "hocuspocus", reason);
         }
     }
 
     /// <summary>What one socket's message handling needs.</summary>
     private sealed record Session(WebSocketSession Socket, System.Collections.Concurrent.ConcurrentDictionary<string, HocuspocusSubscriber> Documents, DocumentAccess Access, TokenService Tokens,
-        SyncFrameHandler Frames, SecurityLimits Limits, TimeProvider Time, ILogger Logger);
+        SyncFrameHandler Frames, SecurityLimits Limits, TimeProvider Time, ILogger Logger, Commit.SyncMetrics Metrics);
 
     private static async Task HandleMessageAsync(PooledMessage message, Session s, CancellationToken cancellationToken)
     {
@@ -119,6 +122,7 @@ internal static class HocuspocusEndpoint
         }
         catch (UpdateFormatException e)
         {
+            s.Metrics.Rejected(Commit.SyncMetrics.InvalidFrame);
             HostLog.BadFrame(s.Logger, s.Socket.ConnectionId, e.Message);
             s.Socket.Send(HocuspocusFrame.SyncStatus(address, saved: false));
             return;

@@ -17,8 +17,12 @@ internal sealed class HocuspocusSubscriber(WebSocketSession session, string addr
     /// <summary>Set once the registry has attached the subscriber.</summary>
     public LiveDocument Document { get; set; } = null!;
 
+    public override string ConnectionId => session.ConnectionId;
+
+    public override string Transport => Commit.SyncMetrics.Hocuspocus;
+
     public override void Deliver(OutgoingMessage message) =>
-        session.Send(Address == message.DocumentId ? message.HocuspocusFrame : HocuspocusFrame.Prefix(Address, message.YWebSocketFrame));
+        session.Send(Address == message.DocumentId ? message.HocuspocusFrame : HocuspocusFrame.Prefix(Address, message.YWebSocketFrame), message);
 
     public override void Disconnect(string reason) => session.Close(WebSocketSession.ServiceRestart, reason);
 

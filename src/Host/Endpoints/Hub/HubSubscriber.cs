@@ -17,10 +17,12 @@ internal sealed class HubSubscriber : SubscriberBase
     private readonly string _connectionId;
     private readonly Action _abort;
     private readonly Action<HubSubscriber> _revoked;
+    private readonly Commit.SyncMetrics _metrics;
 
     public HubSubscriber(IHubContext<SyncHub> hub, string connectionId, Action abort, Action<HubSubscriber> revoked, int maxQueued,
-        Security.ConnectionUser user, Security.SubscriberLimits limits) : base(user, limits)
+        Security.ConnectionUser user, Security.SubscriberLimits limits, Commit.SyncMetrics metrics) : base(user, limits)
     {
+        _metrics = metrics;
         _revoked = revoked;
         _hub = hub;
         _connectionId = connectionId;
@@ -28,6 +30,10 @@ internal sealed class HubSubscriber : SubscriberBase
         _outgoing = Channel.CreateBounded<OutgoingMessage>(new BoundedChannelOptions(maxQueued) { SingleReader = true });
         _ = Task.Run(SendLoopAsync);
     }
+
+    public override string ConnectionId => _connectionId;
+
+    public override string Transport => Commit.SyncMetrics.SignalR;
 
     public LiveDocument Document { get; set; } = null!;
 
@@ -67,6 +73,10 @@ internal sealed class HubSubscriber : SubscriberBase
             try
             {
                 await client.SendAsync(m.Kind == OutgoingMessageKind.Update ? "update" : "awareness", m.DocumentId, m.Payload);
+                if (m.Kind == OutgoingMessageKind.Update)
+                {
+                    _metrics.Delivered(Transport, m.AcceptedTimestamp);
+                }
             }
             catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException)
             {

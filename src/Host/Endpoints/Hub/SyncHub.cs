@@ -42,7 +42,8 @@ public sealed class SyncHub(IServiceProvider services) : Microsoft.AspNetCore.Si
                     revoked.Complete();
                 },
                 services.GetRequiredService<IOptions<SyncServerOptions>>().Value.MaxQueuedMessagesPerConnection,
-                user, new SubscriberLimits(services.GetRequiredService<IOptions<SecurityLimits>>().Value, TimeProvider.System))
+                user, new SubscriberLimits(services.GetRequiredService<IOptions<SecurityLimits>>().Value, TimeProvider.System),
+                services.GetRequiredService<Commit.SyncMetrics>())
             {
                 DocumentId = documentId!,
             };
@@ -113,8 +114,16 @@ public sealed class SyncHub(IServiceProvider services) : Microsoft.AspNetCore.Si
     }
 
     /// <inheritdoc />
+    public override Task OnConnectedAsync()
+    {
+        services.GetRequiredService<Commit.SyncMetrics>().ConnectionOpened(Commit.SyncMetrics.SignalR);
+        return base.OnConnectedAsync();
+    }
+
+    /// <inheritdoc />
     public override Task OnDisconnectedAsync(Exception? exception)
     {
+        services.GetRequiredService<Commit.SyncMetrics>().ConnectionClosed(Commit.SyncMetrics.SignalR);
         foreach (var subscriber in Sessions.Remove(Context.ConnectionId))
         {
             Access.Close(subscriber.Document, subscriber);

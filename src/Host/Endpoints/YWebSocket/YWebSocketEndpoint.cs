@@ -23,7 +23,7 @@ internal static class YWebSocketEndpoint
     public static void Map(WebApplication app) => app.Map("/ws/{documentId}", HandleAsync).RequireAuthorization();
 
     private static async Task HandleAsync(HttpContext context, IHostApplicationLifetime lifetime, string documentId, DocumentAccess access, SyncFrameHandler frames,
-        OpenSockets sockets, IOptions<SyncServerOptions> options, IOptions<SecurityLimits> limits, TimeProvider time, ILoggerFactory loggers)
+        OpenSockets sockets, IOptions<SyncServerOptions> options, IOptions<SecurityLimits> limits, TimeProvider time, ILoggerFactory loggers, Commit.SyncMetrics metrics)
     {
         if (lifetime.ApplicationStopping.IsCancellationRequested)
         {
@@ -51,8 +51,9 @@ internal static class YWebSocketEndpoint
         }
         var logger = loggers.CreateLogger(typeof(YWebSocketEndpoint));
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        await using var session = new WebSocketSession(socket, options.Value.MaxUpdateBytes + 64, options.Value.MaxQueuedMessagesPerConnection, context.TraceIdentifier);
+        await using var session = new WebSocketSession(socket, options.Value.MaxUpdateBytes + 64, options.Value.MaxQueuedMessagesPerConnection, context.TraceIdentifier, Commit.SyncMetrics.YWebSocket, metrics);
         sockets.Add(session);
+        metrics.ConnectionOpened(session.Transport);
         var subscriber = new YWebSocketSubscriber(session, user, new SubscriberLimits(limits.Value, time));
         LiveDocument? doc = null;
         string reason = "closed by client";
@@ -65,6 +66,7 @@ internal static class YWebSocketEndpoint
                 session.Send(YWebSocketEnvelope.EncodeAwareness(states));
             }
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, session.Closing);
+            Action<byte[]> reply = m => session.Send(m);
             while (await session.ReceiveAsync(stop.Token) is { } message)
             {
                 using (message)
@@ -72,7 +74,7 @@ internal static class YWebSocketEndpoint
                     IntakeRejectedException? rejected;
                     try
                     {
-                        var saved = frames.Handle(doc, subscriber, message.Span, session.Send, user.Id);
+                        var saved = frames.Handle(doc, subscriber, message.Span, reply, user.Id);
                         rejected = saved is { IsFaulted: true } ? saved.Exception?.InnerException as IntakeRejectedException : null;
                     }
                     catch (IntakeRejectedException e)
@@ -104,12 +106,14 @@ internal static class YWebSocketEndpoint
         }
         catch (UpdateFormatException e)
         {
+            metrics.Rejected(Commit.SyncMetrics.InvalidFrame);
             HostLog.BadFrame(logger, session.ConnectionId, e.Message);
             reason = "invalid frame: " + e.Message;
             session.Close(WebSocketCloseStatus.InvalidPayloadData, reason);
         }
         catch (FrameRejectedException e)
         {
+            metrics.Rejected(Commit.SyncMetrics.InvalidFrame);
             HostLog.BadFrame(logger, session.ConnectionId, e.Message);
             reason = e.Message;
             session.Close(e.Status, e.Message);
@@ -130,6 +134,7 @@ internal static class YWebSocketEndpoint
                 access.Close(doc, subscriber);
             }
             sockets.Remove(session);
+            metrics.ConnectionClosed(session.Transport);
             HostLog.ConnectionClosed(logger, session.ConnectionId, "y-websocket", reason);
         }
     }

@@ -11,7 +11,11 @@ internal sealed class YWebSocketSubscriber(WebSocketSession session, ConnectionU
     /// <summary>Close code for access revoked on an open connection (4000–4999 are the application's).</summary>
     public const WebSocketCloseStatus AccessRevoked = (WebSocketCloseStatus)4403;
 
-    public override void Deliver(OutgoingMessage message) => session.Send(message.YWebSocketFrame);
+    public override string ConnectionId => session.ConnectionId;
+
+    public override string Transport => Commit.SyncMetrics.YWebSocket;
+
+    public override void Deliver(OutgoingMessage message) => session.Send(message.YWebSocketFrame, message);
 
     public override void Disconnect(string reason) => session.Close(WebSocketSession.ServiceRestart, reason);
 
