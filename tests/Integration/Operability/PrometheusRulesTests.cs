@@ -68,7 +68,7 @@ public sealed class PrometheusRulesTests
         var exprs = AlertRules.All().Select(a => a.Expr).ToList();
         // error rate, ack p99, fan-out p99, projection lag, disconnects, database down, node down, disk, certificate.
         foreach (var metric in new[] { "http_response_status_code=~\"5..\"", "ack_latency", "fanout_latency", "projection_lag",
-                     "crdtcollab_connections", "crdtcollab-ready", "up{", "node_filesystem_avail_bytes", "probe_ssl_earliest_cert_expiry" })
+                     "crdtcollab:connections_active:sum", "crdtcollab-ready", "crdtcollab_storage_available", "up{", "node_filesystem_avail_bytes", "probe_ssl_earliest_cert_expiry" })
         {
             Assert.True(exprs.Any(e => e.Contains(metric, StringComparison.Ordinal)), $"no alert uses {metric}");
         }

@@ -11,7 +11,7 @@ namespace CrdtCollab.Integration.Tests.Operability;
 /// </summary>
 internal static class Tool
 {
-    public sealed record Result(int ExitCode, string Output)
+    public sealed record Result(int ExitCode, string Output, string StdOut)
     {
         public override string ToString() => $"exit {ExitCode}:\n{Output}";
     }
@@ -49,7 +49,7 @@ internal static class Tool
             process.Kill(entireProcessTree: true);
             throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish in time:\n{await stdout}\n{await stderr}");
         }
-        return new Result(process.ExitCode, (await stdout) + (await stderr));
+        return new Result(process.ExitCode, (await stdout) + (await stderr), await stdout);
     }
 
     /// <summary>promtool, from Debian's prometheus package.</summary>

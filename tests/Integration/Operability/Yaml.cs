@@ -8,9 +8,11 @@ internal static class Yaml
 {
     private static readonly IDeserializer Deserializer = new DeserializerBuilder().Build();
 
-    public static Dictionary<object, object> Load(params string[] repoPath)
+    public static Dictionary<object, object> Load(params string[] repoPath) => LoadFile(RepoPaths.Of(repoPath));
+
+    public static Dictionary<object, object> LoadFile(string path)
     {
-        var text = File.ReadAllText(RepoPaths.Of(repoPath));
+        var text = File.ReadAllText(path);
         var parser = new YamlDotNet.Core.MergingParser(new YamlDotNet.Core.Parser(new StringReader(text)));
         return Deserializer.Deserialize<Dictionary<object, object>>(parser);
     }
