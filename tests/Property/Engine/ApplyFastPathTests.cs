@@ -18,9 +18,9 @@ public sealed class ApplyFastPathTests
 {
     private const long UnknownClient = 999_999_999;
 
-    [Fact]
-    public void Single_run_fast_path_matches_the_general_path() =>
-        Check.One(PropConfig.Quick(200), Prop.ForAll(SessionCase.Arbitrary(maxReplicas: 3, maxSteps: 40), c =>
+    [CrdtProperty(200)]
+    public FsCheck.Property Single_run_fast_path_matches_the_general_path() =>
+        Prop.ForAll(SessionCase.Arbitrary(maxReplicas: 3, maxSteps: 40), c =>
         {
             var run = new SessionRunner(c.Session).RunSteps();
             var log = run.Log.Select(s => s.Update).ToList();
@@ -38,7 +38,7 @@ public sealed class ApplyFastPathTests
                 Check2.Same(DocState.Of(general), DocState.Of(fast), what);
                 Check2.Equal(string.Join(" ", generalEmitted.Select(Check2.Hex)), string.Join(" ", fastEmitted.Select(Check2.Hex)), "emitted updates " + what);
             }
-        }));
+        });
 
     [Fact]
     public void Empty_run_rewrite_keeps_the_update_meaning()

@@ -16,9 +16,9 @@ namespace CrdtCollab.Property.Tests.Engine;
 /// </summary>
 public sealed class FullStateLoadTests
 {
-    [Fact]
-    public void Full_state_loads_as_the_replica_and_as_the_replayed_session() =>
-        Check.One(PropConfig.Quick(200), Prop.ForAll(SessionCase.Arbitrary(maxReplicas: 4, maxSteps: 40), c =>
+    [CrdtProperty(200)]
+    public FsCheck.Property Full_state_loads_as_the_replica_and_as_the_replayed_session() =>
+        Prop.ForAll(SessionCase.Arbitrary(maxReplicas: 4, maxSteps: 40), c =>
         {
             var run = SessionRunner.Run(c.Session);
             var replayed = SessionRunner.NewDoc(c.Session.Gc, 999_999_001);
@@ -41,5 +41,5 @@ public sealed class FullStateLoadTests
                 // with formatting), which the replicas never see: content only.
                 Check2.Same(DocState.Of(replayed), DocState.Of(loaded), $"replica {r} loaded vs the session replayed", bytes: false, delta: false);
             }
-        }));
+        });
 }

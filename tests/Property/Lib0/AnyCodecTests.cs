@@ -233,22 +233,22 @@ public sealed class AnyCodecTests
         Assert.Throws<UpdateFormatException>(() => DecodeAny(Hex("77 05 61")));
     }
 
-    [Fact]
-    public void Random_values_round_trip_exactly()
+    [CrdtProperty(500, RandomInCi = true)]
+    public FsCheck.Property Random_values_round_trip_exactly()
     {
-        Check.One(Quick(500), Prop.ForAll(CanonicalAny(json: false).ToArbitrary(), v =>
+        return Prop.ForAll(CanonicalAny(json: false).ToArbitrary(), v =>
         {
             var bytes = EncodeAny(v);
             var decoded = DecodeAny(bytes);
             return Dump(decoded) == Dump(v) && ToHex(EncodeAny(decoded)) == ToHex(bytes);
-        }));
+        });
     }
 
-    [Fact]
-    public void Truncated_or_mutated_bytes_only_ever_throw_UpdateFormatException()
+    [CrdtProperty(500, RandomInCi = true)]
+    public FsCheck.Property Truncated_or_mutated_bytes_only_ever_throw_UpdateFormatException()
     {
         var gen = CanonicalAny(json: false).Zip(Gen.Choose(0, int.MaxValue).Three());
-        Check.One(Quick(500), Prop.ForAll(gen.ToArbitrary(), t =>
+        return Prop.ForAll(gen.ToArbitrary(), t =>
         {
             var (value, (cut, position, xor)) = t;
             var bytes = EncodeAny(value);
@@ -267,14 +267,14 @@ public sealed class AnyCodecTests
                 }
             }
             return true;
-        }));
+        });
     }
 
-    [Fact]
-    public void Random_bytes_only_ever_throw_UpdateFormatException()
+    [CrdtProperty(2000, RandomInCi = true)]
+    public FsCheck.Property Random_bytes_only_ever_throw_UpdateFormatException()
     {
         var gen = Gen.Choose(0, 255).Select(b => (byte)b).ArrayOf().Select(a => a.Length > 0 ? a.Prepend((byte)(0x74 + (a[0] % 12))).ToArray() : a);
-        Check.One(Quick(2000), Prop.ForAll(gen.ToArbitrary(), input =>
+        return Prop.ForAll(gen.ToArbitrary(), input =>
         {
             try
             {
@@ -285,6 +285,6 @@ public sealed class AnyCodecTests
             {
             }
             return true;
-        }));
+        });
     }
 }

@@ -168,25 +168,25 @@ public sealed class JsJsonTests
         Assert.Throws<ArgumentException>(() => JsJson.Stringify(cyclic));
     }
 
-    [Fact]
-    public void Stringify_of_parse_is_stable()
+    [CrdtProperty(500, RandomInCi = true)]
+    public FsCheck.Property Stringify_of_parse_is_stable()
     {
-        Check.One(Quick(500), Prop.ForAll(CanonicalAny(json: true).ToArbitrary(), v =>
+        return Prop.ForAll(CanonicalAny(json: true).ToArbitrary(), v =>
         {
             string first = JsJson.Stringify(v)!;
             string second = JsJson.Stringify(JsJson.Parse(first))!;
             return first == second;
-        }));
+        });
     }
 
-    [Fact]
-    public void Every_finite_double_round_trips_through_its_js_text()
+    [CrdtProperty(2000, RandomInCi = true)]
+    public FsCheck.Property Every_finite_double_round_trips_through_its_js_text()
     {
-        Check.One(Quick(2000), Prop.ForAll(AnyDouble.Where(double.IsFinite).ToArbitrary(), d =>
+        return Prop.ForAll(AnyDouble.Where(double.IsFinite).ToArbitrary(), d =>
         {
             string text = JsJson.FormatNumber(d);
             double back = double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
             return back == d && !text.Contains('E', StringComparison.Ordinal) && (text.Contains('e', StringComparison.Ordinal) == (Math.Abs(d) >= 1e21 || (d != 0 && Math.Abs(d) < 1e-6)));
-        }));
+        });
     }
 }

@@ -81,29 +81,29 @@ public sealed class Lib0PrimitiveTests
         Gen.Choose(int.MinValue, int.MaxValue).Two().Select(t => (((long)t.Item1 << 32) | (uint)t.Item2) & Lib0Reader.MaxSafeInteger)
             .Zip(Gen.Choose(0, 53)).Select(t => t.Item1 >> t.Item2);
 
-    [Fact]
-    public void VarUint_round_trips_every_safe_integer()
+    [CrdtProperty(1000, RandomInCi = true)]
+    public FsCheck.Property VarUint_round_trips_every_safe_integer()
     {
-        Check.One(Quick(1000), Prop.ForAll(SafeLongs.ToArbitrary(), v =>
+        return Prop.ForAll(SafeLongs.ToArbitrary(), v =>
         {
             using var w = new Lib0Writer();
             w.WriteVarUint(v);
             var bytes = w.ToArray();
             var r = new Lib0Reader(bytes);
             return r.ReadVarUint() == v && !r.HasContent && bytes.Length <= 8;
-        }));
+        });
     }
 
-    [Fact]
-    public void VarInt_round_trips_every_safe_integer_with_sign()
+    [CrdtProperty(1000, RandomInCi = true)]
+    public FsCheck.Property VarInt_round_trips_every_safe_integer_with_sign()
     {
         var gen = SafeLongs.Zip(Gen.Elements(true, false)).Select(t => t.Item2 ? -t.Item1 : t.Item1);
-        Check.One(Quick(1000), Prop.ForAll(gen.ToArbitrary(), v =>
+        return Prop.ForAll(gen.ToArbitrary(), v =>
         {
             using var w = new Lib0Writer();
             w.WriteVarInt(v);
             var r = new Lib0Reader(w.ToArray());
             return r.ReadVarInt(out bool negZero) == v && !negZero && !r.HasContent;
-        }));
+        });
     }
 }

@@ -133,6 +133,4 @@ internal static class TestValues
         });
         return Gen.Frequency((4, leaf), (1, list), (1, dict));
     }
-
-    public static Config Quick(int maxTest) => Config.QuickThrowOnFailure.WithMaxTest(maxTest);
 }

@@ -12,14 +12,14 @@ namespace CrdtCollab.Property.Tests.Properties;
 /// </summary>
 public sealed class ConvergenceProperties
 {
-    [Fact]
-    public void Replicas_converge_after_random_concurrent_edits_and_delivery_with_gc_on() => Converge(gc: true);
+    [CrdtProperty(250)]
+    public FsCheck.Property Replicas_converge_after_random_concurrent_edits_and_delivery_with_gc_on() => Converge(gc: true);
 
-    [Fact]
-    public void Replicas_converge_after_random_concurrent_edits_and_delivery_with_gc_off() => Converge(gc: false);
+    [CrdtProperty(250)]
+    public FsCheck.Property Replicas_converge_after_random_concurrent_edits_and_delivery_with_gc_off() => Converge(gc: false);
 
-    private static void Converge(bool gc) =>
-        Check.One(PropConfig.Quick(250), Prop.ForAll(ScriptGen.Sessions(gc), session =>
+    private static FsCheck.Property Converge(bool gc) =>
+        Prop.ForAll(ScriptGen.Sessions(gc), session =>
         {
             var run = SessionRunner.Run(session);
             var first = DocState.Of(run.Docs[0]);
@@ -27,11 +27,11 @@ public sealed class ConvergenceProperties
             {
                 Check2.Same(first, DocState.Of(run.Docs[i]), $"replica {i} (client {session.Clients[i]}) vs replica 0 (client {session.Clients[0]})");
             }
-        }));
+        });
 
-    [Fact]
-    public void Shuffled_delivery_of_a_sessions_updates_converges_to_the_in_order_result() =>
-        Check.One(PropConfig.Quick(200), Prop.ForAll(SessionCase.Arbitrary(maxReplicas: 3, maxSteps: 40), c =>
+    [CrdtProperty(200)]
+    public FsCheck.Property Shuffled_delivery_of_a_sessions_updates_converges_to_the_in_order_result() =>
+        Prop.ForAll(SessionCase.Arbitrary(maxReplicas: 3, maxSteps: 40), c =>
         {
             var run = new SessionRunner(c.Session).RunSteps();
             var log = run.Log.Select(s => s.Update).ToList();
@@ -73,5 +73,5 @@ public sealed class ConvergenceProperties
             var expected = DocState.Of(inOrder.Doc);
             Check2.Same(expected, DocState.Of(shuffled.Doc), "shuffled delivery vs in-order delivery");
             Check2.Same(expected, DocState.Of(fresh.Doc), "fresh doc (partial state, then the rest) vs in-order delivery");
-        }));
+        });
 }

@@ -25,9 +25,9 @@ public sealed class UpdateAlgebraProperties
         return p;
     }
 
-    [Fact]
-    public void Applying_an_update_twice_equals_applying_it_once() =>
-        Check.One(PropConfig.Quick(200), Prop.ForAll(SessionCase.Arbitrary(), c =>
+    [CrdtProperty(200)]
+    public FsCheck.Property Applying_an_update_twice_equals_applying_it_once() =>
+        Prop.ForAll(SessionCase.Arbitrary(), c =>
         {
             var run = new SessionRunner(c.Session).RunSteps();
             var all = Candidates(run);
@@ -44,11 +44,11 @@ public sealed class UpdateAlgebraProperties
 
             Check2.Same(afterFirst, DocState.Of(twice.Doc), "second apply changed the doc");
             Check2.Same(DocState.Of(once.Doc), DocState.Of(twice.Doc), "applied once vs twice");
-        }));
+        });
 
-    [Fact]
-    public void Two_independent_updates_commute() =>
-        Check.One(PropConfig.Quick(200), Prop.ForAll(ForkCases(), c =>
+    [CrdtProperty(200)]
+    public FsCheck.Property Two_independent_updates_commute() =>
+        Prop.ForAll(ForkCases(), c =>
         {
             // Two replicas fork from a common state and edit independently; u1 and u2 are what
             // each added. Applying them to the common state in either order gives the same doc.
@@ -74,7 +74,7 @@ public sealed class UpdateAlgebraProperties
             // on arrival order (see Peer); once those are exchanged, everything must agree.
             Peer.ExchangeOwnUpdates(d12, d21);
             Check2.Same(DocState.Of(d12.Doc), DocState.Of(d21.Doc), "u1;u2 vs u2;u1");
-        }));
+        });
 
     public sealed record ForkCase(SessionCase Base, long Client1, IReadOnlyList<Op> Ops1, long Client2, IReadOnlyList<Op> Ops2)
     {
@@ -97,9 +97,9 @@ public sealed class UpdateAlgebraProperties
                 .Concat(f.Ops2.Count > 1 ? [f with { Ops2 = [f.Ops2[0]] }] : []));
     }
 
-    [Fact]
-    public void Applying_merged_updates_equals_applying_them_one_by_one() =>
-        Check.One(PropConfig.Quick(200), Prop.ForAll(SessionCase.Arbitrary(), c =>
+    [CrdtProperty(200)]
+    public FsCheck.Property Applying_merged_updates_equals_applying_them_one_by_one() =>
+        Prop.ForAll(SessionCase.Arbitrary(), c =>
         {
             var run = new SessionRunner(c.Session).RunSteps();
             var log = run.Log.Select(s => s.Update).ToList();
@@ -140,11 +140,11 @@ public sealed class UpdateAlgebraProperties
             var allMerged = Replay(c.Session.Gc, 900_004, [YUpdate.MergeUpdates(log)]);
             Peer.ExchangeOwnUpdates(inOrder, allMerged);
             Check2.Same(DocState.Of(inOrder.Doc), DocState.Of(allMerged.Doc), "whole log merged vs one by one");
-        }));
+        });
 
-    [Fact]
-    public void Encoded_state_round_trips_through_a_fresh_document() =>
-        Check.One(PropConfig.Quick(200), Prop.ForAll(SessionCase.Arbitrary(), c =>
+    [CrdtProperty(200)]
+    public FsCheck.Property Encoded_state_round_trips_through_a_fresh_document() =>
+        Prop.ForAll(SessionCase.Arbitrary(), c =>
         {
             // Replicas are taken before the final flush, so some hold pending structs/deletes.
             var run = new SessionRunner(c.Session).RunSteps();
@@ -178,11 +178,11 @@ public sealed class UpdateAlgebraProperties
                     Check2.Same(DocState.Of(a), DocState.Of(fresh.Doc), $"fresh doc fed the state of replica {i}, clean-up sent back");
                 }
             }
-        }));
+        });
 
-    [Fact]
-    public void Diff_against_a_subset_state_vector_brings_the_subset_doc_up_to_date() =>
-        Check.One(PropConfig.Quick(200), Prop.ForAll(SessionCase.Arbitrary(), c =>
+    [CrdtProperty(200)]
+    public FsCheck.Property Diff_against_a_subset_state_vector_brings_the_subset_doc_up_to_date() =>
+        Prop.ForAll(SessionCase.Arbitrary(), c =>
         {
             var run = new SessionRunner(c.Session).RunSteps();
             var log = run.Log.Select(s => s.Update).ToList();
@@ -209,5 +209,5 @@ public sealed class UpdateAlgebraProperties
             var ownSv = a.Doc.EncodeStateVector();
             Check2.True(Check2.RunCount(YUpdate.DiffUpdate(a.Doc.EncodeStateAsUpdate(), ownSv)) == 0, "DiffUpdate(state(a), sv(a)) contains structs");
             Check2.True(Check2.RunCount(a.Doc.EncodeStateAsUpdate(ownSv)) == 0, "EncodeStateAsUpdate(a, sv(a)) contains structs");
-        }));
+        });
 }

@@ -152,11 +152,11 @@ public sealed class SyncProtocolTests
         Assert.Null(doc.LastStateVector);
     }
 
-    [Fact]
-    public void Random_payloads_round_trip_for_every_type()
+    [CrdtProperty(300, RandomInCi = true)]
+    public FsCheck.Property Random_payloads_round_trip_for_every_type()
     {
         var gen = Gen.Choose(0, 2).Zip(Gen.Choose(0, 255).Select(b => (byte)b).ArrayOf());
-        Check.One(Quick(300), Prop.ForAll(gen.ToArbitrary(), t =>
+        return Prop.ForAll(gen.ToArbitrary(), t =>
         {
             var type = (SyncMessageType)t.Item1;
             var bytes = SyncProtocol.Encode(type, t.Item2);
@@ -164,14 +164,14 @@ public sealed class SyncProtocolTests
             var framed = YWebSocketEnvelope.DecodeSync(YWebSocketEnvelope.EncodeSync(bytes));
             return m.Type == type && consumed == bytes.Length && m.Payload.AsSpan().SequenceEqual(t.Item2)
                 && framed.Type == type && framed.Payload.AsSpan().SequenceEqual(t.Item2);
-        }));
+        });
     }
 
-    [Fact]
-    public void Truncated_messages_only_ever_throw_UpdateFormatException()
+    [CrdtProperty(500, RandomInCi = true)]
+    public FsCheck.Property Truncated_messages_only_ever_throw_UpdateFormatException()
     {
         var gen = Gen.Choose(0, 255).Select(b => (byte)b).ArrayOf();
-        Check.One(Quick(500), Prop.ForAll(gen.ToArbitrary(), input =>
+        return Prop.ForAll(gen.ToArbitrary(), input =>
         {
             try
             {
@@ -181,6 +181,6 @@ public sealed class SyncProtocolTests
             {
             }
             return true;
-        }));
+        });
     }
 }
