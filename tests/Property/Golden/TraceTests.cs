@@ -18,6 +18,9 @@ public sealed class TraceTests(ITestOutputHelper output)
 {
     private static readonly string TraceDir = Path.Combine(OracleEnvironment.GoldenDir, "traces");
 
+    /// <summary>The traces themselves, stored once for the tests and the benchmarks (benchmarks/Data/README.md).</summary>
+    private static readonly string TraceDataDir = Path.Combine(OracleEnvironment.RepoRoot, "benchmarks", "Data");
+
     public static TheoryData<string> Traces => ["automerge-paper", "seph-blog1", "sveltecomponent"];
 
     [Theory]
@@ -76,7 +79,7 @@ public sealed class TraceTests(ITestOutputHelper output)
     {
         var meta = Manifest(name);
         var expected = Gunzip(Path.Combine(TraceDir, (string)meta["updateFile"]!));
-        using var json = JsonDocument.Parse(Gunzip(Path.Combine(TraceDir, $"{name}.json.gz")));
+        using var json = JsonDocument.Parse(Gunzip(Path.Combine(TraceDataDir, $"{name}.json.gz")));
         var doc = new YDoc(new YDocOptions { ClientId = 1 });
         var text = doc.GetText("text");
         var start = json.RootElement.GetProperty("startContent").GetString();
@@ -120,7 +123,7 @@ public sealed class TraceTests(ITestOutputHelper output)
 
     private static string EndContent(string name)
     {
-        using var json = JsonDocument.Parse(Gunzip(Path.Combine(TraceDir, $"{name}.json.gz")));
+        using var json = JsonDocument.Parse(Gunzip(Path.Combine(TraceDataDir, $"{name}.json.gz")));
         return json.RootElement.GetProperty("endContent").GetString()!;
     }
 

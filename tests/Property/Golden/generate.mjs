@@ -459,7 +459,7 @@ console.error(`golden.json: ${golden.cases.length} cases, ${golden.docless.lengt
 const traceNames = ['automerge-paper', 'seph-blog1', 'sveltecomponent']
 const manifest = []
 for (const name of traceNames) {
-  const trace = JSON.parse(gunzipSync(readFileSync(join(here, 'traces', `${name}.json.gz`))).toString('utf8'))
+  const trace = JSON.parse(gunzipSync(readFileSync(join(here, '..', '..', '..', 'benchmarks', 'Data', `${name}.json.gz`))).toString('utf8'))
   const d = new Y.Doc(); d.clientID = 1
   const t = d.getText('text')
   if (trace.startContent) t.insert(0, trace.startContent)
