@@ -9,8 +9,9 @@ namespace CrdtCollab.Host.Batching;
 /// </summary>
 public sealed class PendingUpdate
 {
-    internal PendingUpdate(LiveDocument document, long sequence, byte[] update, Guid updateId, string? userId)
+    internal PendingUpdate(LiveDocument document, long sequence, byte[] update, Guid updateId, string? userId, string? connectionId = null)
     {
+        ConnectionId = connectionId;
         Document = document;
         Sequence = sequence;
         Update = update;
@@ -28,6 +29,9 @@ public sealed class PendingUpdate
     internal Guid UpdateId { get; }
 
     internal string? UserId { get; }
+
+    /// <summary>The connection it came from (null for REST or imports), for the batch's log scope.</summary>
+    internal string? ConnectionId { get; }
 
     /// <summary>When it was accepted, for ack latency.</summary>
     internal long AcceptedTimestamp { get; } = System.Diagnostics.Stopwatch.GetTimestamp();

@@ -76,7 +76,9 @@ internal sealed class UpdateIntake(IIntakeQueue queue, CommitBacklog backlog, IO
             backlog.Release(1);
             return new UpdateReceipt(false, await outcome.Saved);
         }
-        await queue.EnqueueAsync(new PendingUpdate(doc, outcome.Sequence, outcome.ToStore, Guid.CreateVersion7(), userId));
+        var pending = new PendingUpdate(doc, outcome.Sequence, outcome.ToStore, Guid.CreateVersion7(), userId, origin?.ConnectionId);
+        HostLog.UpdateAccepted(logger, pending.UpdateId, doc.Id, outcome.ToStore.Length);
+        await queue.EnqueueAsync(pending);
         return new UpdateReceipt(true, await outcome.Saved);
     }
 
