@@ -44,9 +44,11 @@ public sealed class BatchCommitter
         var (documents, requests) = Group(batch);
         var started = Stopwatch.GetTimestamp();
         var batchId = Guid.CreateVersion7();
-        IReadOnlyList<AppendResult>? results = await AppendWithRetryAsync(batch, requests, batchId);
+        using var activity = Observability.SyncTracing.Enabled ? Observability.SyncTracing.StartBatch(batch, batchId, documents.Count) : null;
+        IReadOnlyList<AppendResult>? results = await AppendWithRetryAsync(batch, requests, batchId, activity);
         if (results is null)
         {
+            activity?.SetStatus(ActivityStatusCode.Error, "refused");
             return;
         }
         for (int i = 0; i < documents.Count; i++)
@@ -82,7 +84,7 @@ public sealed class BatchCommitter
         return distinct.Count > MaxScopeIds ? string.Join(',', distinct.Take(MaxScopeIds)) + ",…" : string.Join(',', distinct);
     }
 
-    private async Task<IReadOnlyList<AppendResult>?> AppendWithRetryAsync(PendingUpdate[] batch, List<AppendRequest> requests, Guid batchId)
+    private async Task<IReadOnlyList<AppendResult>?> AppendWithRetryAsync(PendingUpdate[] batch, List<AppendRequest> requests, Guid batchId, Activity? activity)
     {
         var delay = FirstRetryDelay;
         for (int attempt = 1; ; attempt++)
@@ -111,6 +113,7 @@ public sealed class BatchCommitter
             {
                 _health.Failed(e);
                 _metrics.CommitFailed();
+                activity?.AddEvent(new ActivityEvent("retry", tags: new ActivityTagsCollection { ["crdtcollab.attempt"] = attempt, ["exception.type"] = e.GetType().Name }));
                 using (BeginBatchScope(batch, batchId))
                 {
                     HostLog.CommitFailed(_logger, batch.Length, attempt, delay.TotalMilliseconds, e);
