@@ -50,4 +50,13 @@ internal static partial class HostLog
 
     [LoggerMessage(16, LogLevel.Warning, "Listening for permission changes failed; retrying")]
     public static partial void PermissionWatchFailed(ILogger logger, Exception e);
+
+    [LoggerMessage(17, LogLevel.Debug, "Accepted update {UpdateId} for {DocumentId}: {Bytes} bytes to store")]
+    public static partial void UpdateAccepted(ILogger logger, Guid updateId, string documentId, int bytes);
+
+    [LoggerMessage(18, LogLevel.Debug, "Committed batch {BatchId}: {Count} updates of {Documents} documents in {ElapsedMs} ms")]
+    public static partial void BatchCommitted(ILogger logger, Guid batchId, int count, int documents, double elapsedMs);
+
+    [LoggerMessage(19, LogLevel.Information, "Connection {ConnectionId} ({Transport}) opened by {UserId}")]
+    public static partial void ConnectionOpened(ILogger logger, string connectionId, string transport, string userId);
 }

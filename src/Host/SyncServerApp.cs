@@ -52,7 +52,7 @@ public static class SyncServerApp
         builder.Services.AddOptions<SecurityLimits>().Bind(builder.Configuration.GetSection(SecurityLimits.Section)).ValidateDataAnnotations().ValidateOnStart();
         var limits = builder.Configuration.GetSection(SecurityLimits.Section).Get<SecurityLimits>() ?? new SecurityLimits();
 
-        var startupLogger = LoggerFactory.Create(l => l.AddConsole()).CreateLogger("CrdtCollab.Host");
+        var startupLogger = Observability.Logging.LoggingSetup.CreateStartupLogger(builder, "CrdtCollab.Host");
         var connectionString = builder.Configuration.GetConnectionString("Postgres");
         if (string.IsNullOrWhiteSpace(connectionString))
         {

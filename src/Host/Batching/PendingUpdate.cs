@@ -9,8 +9,11 @@ namespace CrdtCollab.Host.Batching;
 /// </summary>
 public sealed class PendingUpdate
 {
-    internal PendingUpdate(LiveDocument document, long sequence, byte[] update, Guid updateId, string? userId)
+    internal PendingUpdate(LiveDocument document, long sequence, byte[] update, Guid updateId, string? userId, string? connectionId = null,
+        System.Diagnostics.ActivityContext traceContext = default)
     {
+        ConnectionId = connectionId;
+        TraceContext = traceContext;
         Document = document;
         Sequence = sequence;
         Update = update;
@@ -28,6 +31,12 @@ public sealed class PendingUpdate
     internal Guid UpdateId { get; }
 
     internal string? UserId { get; }
+
+    /// <summary>The connection it came from (null for REST or imports), for the batch's log scope.</summary>
+    internal string? ConnectionId { get; }
+
+    /// <summary>Its commit_wait span (default when not traced): the batch's span links to it.</summary>
+    internal System.Diagnostics.ActivityContext TraceContext { get; }
 
     /// <summary>When it was accepted, for ack latency.</summary>
     internal long AcceptedTimestamp { get; } = System.Diagnostics.Stopwatch.GetTimestamp();

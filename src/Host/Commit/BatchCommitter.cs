@@ -43,9 +43,12 @@ public sealed class BatchCommitter
         }
         var (documents, requests) = Group(batch);
         var started = Stopwatch.GetTimestamp();
-        IReadOnlyList<AppendResult>? results = await AppendWithRetryAsync(batch, requests);
+        var batchId = Guid.CreateVersion7();
+        using var activity = Observability.SyncTracing.Enabled ? Observability.SyncTracing.StartBatch(batch, batchId, documents.Count) : null;
+        IReadOnlyList<AppendResult>? results = await AppendWithRetryAsync(batch, requests, batchId, activity);
         if (results is null)
         {
+            activity?.SetStatus(ActivityStatusCode.Error, "refused");
             return;
         }
         for (int i = 0; i < documents.Count; i++)
@@ -56,10 +59,32 @@ public sealed class BatchCommitter
             _snapshots.RequestIfDue(doc);
         }
         _backlog.Release(batch.Length);
-        _metrics.BatchCommitted(batch, Stopwatch.GetElapsedTime(started));
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        _metrics.BatchCommitted(batch, elapsed);
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            using var scope = BeginBatchScope(batch, batchId);
+            HostLog.BatchCommitted(_logger, batchId, batch.Length, documents.Count, elapsed.TotalMilliseconds);
+        }
     }
 
-    private async Task<IReadOnlyList<AppendResult>?> AppendWithRetryAsync(PendingUpdate[] batch, List<AppendRequest> requests)
+    /// <summary>
+    /// A batch mixes documents, connections and users, so its log lines carry them all (distinct,
+    /// comma-separated, at most <see cref="MaxScopeIds"/> each) and the batch id as correlation id.
+    /// Built only when a line is written.
+    /// </summary>
+    private IDisposable? BeginBatchScope(PendingUpdate[] batch, Guid batchId) => _logger.BeginScope(new Observability.Logging.LogScope(
+        Join(batch.Select(u => u.ConnectionId)), Join(batch.Select(u => u.UserId)), Join(batch.Select(u => u.Document.Id)), batchId.ToString("N"), null));
+
+    private const int MaxScopeIds = 20;
+
+    private static string Join(IEnumerable<string?> ids)
+    {
+        var distinct = ids.Where(i => i is not null).Distinct(StringComparer.Ordinal).Take(MaxScopeIds + 1).ToList();
+        return distinct.Count > MaxScopeIds ? string.Join(',', distinct.Take(MaxScopeIds)) + ",…" : string.Join(',', distinct);
+    }
+
+    private async Task<IReadOnlyList<AppendResult>?> AppendWithRetryAsync(PendingUpdate[] batch, List<AppendRequest> requests, Guid batchId, Activity? activity)
     {
         var delay = FirstRetryDelay;
         for (int attempt = 1; ; attempt++)
@@ -70,6 +95,7 @@ public sealed class BatchCommitter
                 var results = await _store.AppendBatchAsync(requests, CancellationToken.None);
                 if (!_health.Available)
                 {
+                    using var scope = BeginBatchScope(batch, batchId);
                     HostLog.StorageRecovered(_logger, attempt);
                 }
                 _health.Succeeded();
@@ -78,6 +104,7 @@ public sealed class BatchCommitter
             catch (Exception e) when (e is AppendRejectedException or IdempotencyConflictException or ArgumentException)
             {
                 // Retrying cannot help: refuse the batch and make its documents reload from the log.
+                using var scope = BeginBatchScope(batch, batchId);
                 HostLog.BatchRefused(_logger, batch.Length, e);
                 Refuse(batch, e);
                 return null;
@@ -86,7 +113,11 @@ public sealed class BatchCommitter
             {
                 _health.Failed(e);
                 _metrics.CommitFailed();
-                HostLog.CommitFailed(_logger, batch.Length, attempt, delay.TotalMilliseconds, e);
+                activity?.AddEvent(new ActivityEvent("retry", tags: new ActivityTagsCollection { ["crdtcollab.attempt"] = attempt, ["exception.type"] = e.GetType().Name }));
+                using (BeginBatchScope(batch, batchId))
+                {
+                    HostLog.CommitFailed(_logger, batch.Length, attempt, delay.TotalMilliseconds, e);
+                }
                 try
                 {
                     await Task.Delay(delay, _backlog.Abandoned);

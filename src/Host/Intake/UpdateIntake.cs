@@ -22,7 +22,28 @@ internal sealed class UpdateIntake(IIntakeQueue queue, CommitBacklog backlog, IO
     /// when the update is malformed or over a limit, or when the server cannot take more unsaved work.
     /// </summary>
     /// <returns>Once the update is saved: whether it added anything, and the document's stream version.</returns>
-    public async Task<UpdateReceipt> SubmitAsync(LiveDocument doc, byte[] update, IDocumentSubscriber? origin, string? userId)
+    public Task<UpdateReceipt> SubmitAsync(LiveDocument doc, byte[] update, IDocumentSubscriber? origin, string? userId) =>
+        Observability.SyncTracing.Enabled ? SubmitTracedAsync(doc, update, origin, userId) : SubmitCoreAsync(doc, update, origin, userId, traced: false);
+
+    private async Task<UpdateReceipt> SubmitTracedAsync(LiveDocument doc, byte[] update, IDocumentSubscriber? origin, string? userId)
+    {
+        using var activity = Observability.SyncTracing.StartUpdate(doc, origin, userId, update.Length);
+        try
+        {
+            var receipt = await SubmitCoreAsync(doc, update, origin, userId, traced: activity is not null);
+            activity?.SetTag("crdtcollab.update.stored", receipt.Stored);
+            activity?.AddEvent(new System.Diagnostics.ActivityEvent("ack", tags: new System.Diagnostics.ActivityTagsCollection { ["crdtcollab.document.version"] = receipt.Version }));
+            return receipt;
+        }
+        catch (IntakeRejectedException e)
+        {
+            activity?.SetTag("crdtcollab.rejection.reason", e.Code);
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.Code);
+            throw;
+        }
+    }
+
+    private async Task<UpdateReceipt> SubmitCoreAsync(LiveDocument doc, byte[] update, IDocumentSubscriber? origin, string? userId, bool traced)
     {
         var o = options.Value;
         metrics.UpdateReceived(origin?.Transport ?? Internal);
@@ -48,9 +69,13 @@ internal sealed class UpdateIntake(IIntakeQueue queue, CommitBacklog backlog, IO
                 : $"{backlog.Pending} updates are waiting for storage");
         }
         ApplyOutcome outcome;
+        var apply = traced ? Observability.SyncTracing.Source.StartActivity(Observability.SyncTracing.ApplySpan) : null;
         try
         {
             outcome = doc.Apply(update, origin, o.MaxDocumentBytes);
+            // What it added went to this node's subscribers (and other nodes) inside Apply.
+            apply?.SetTag("crdtcollab.subscribers", doc.SubscriberCount);
+            apply?.SetTag("crdtcollab.update.added", outcome.ToStore is not null);
         }
         catch (UpdateFormatException e)
         {
@@ -70,13 +95,21 @@ internal sealed class UpdateIntake(IIntakeQueue queue, CommitBacklog backlog, IO
             backlog.Release(1);
             throw;
         }
+        finally
+        {
+            apply?.Dispose();
+        }
         if (outcome.ToStore is null)
         {
             // Nothing new: acknowledged once what it repeats is committed, and not stored again.
             backlog.Release(1);
             return new UpdateReceipt(false, await outcome.Saved);
         }
-        await queue.EnqueueAsync(new PendingUpdate(doc, outcome.Sequence, outcome.ToStore, Guid.CreateVersion7(), userId));
+        using var wait = traced ? Observability.SyncTracing.Source.StartActivity(Observability.SyncTracing.CommitWaitSpan) : null;
+        var pending = new PendingUpdate(doc, outcome.Sequence, outcome.ToStore, Guid.CreateVersion7(), userId, origin?.ConnectionId, wait?.Context ?? default);
+        wait?.SetTag("crdtcollab.update.id", pending.UpdateId.ToString());
+        HostLog.UpdateAccepted(logger, pending.UpdateId, doc.Id, outcome.ToStore.Length);
+        await queue.EnqueueAsync(pending);
         return new UpdateReceipt(true, await outcome.Saved);
     }
 

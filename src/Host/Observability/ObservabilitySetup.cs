@@ -1,5 +1,10 @@
+using System.Diagnostics;
 using CrdtCollab.Host.Commit;
 using CrdtCollab.Host.Observability.Health;
+using CrdtCollab.Host.Observability.Logging;
+using Microsoft.AspNetCore.SignalR;
+using Serilog;
+using Serilog.Events;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
@@ -29,6 +34,9 @@ internal static class ObservabilitySetup
     {
         var services = builder.Services;
         var config = builder.Configuration;
+        LoggingSetup.Add(builder);
+        services.AddSingleton<LoggingHubFilter>();
+        services.Configure<HubOptions>(hub => hub.AddFilter<LoggingHubFilter>());
         services.AddSingleton<PipelineGauges>();
         services.AddSingleton<ImportMetrics>();
         services.AddSingleton<ProjectionMonitor>();
@@ -73,6 +81,23 @@ internal static class ObservabilitySetup
     {
         // Created now so their gauges exist from the first scrape.
         app.Services.GetRequiredService<PipelineGauges>();
+        // One line per request at its end (path without the query string, where tokens travel),
+        // with the user and the correlation id; probes and scrapes only at Verbose.
+        app.UseSerilogRequestLogging(o =>
+        {
+            o.GetLevel = (http, _, e) => e is not null || http.Response.StatusCode >= 500 ? LogEventLevel.Error
+                : IsProbe(http.Request.Path) ? LogEventLevel.Verbose
+                : LogEventLevel.Information;
+            o.EnrichDiagnosticContext = (diagnostics, http) =>
+            {
+                diagnostics.Set("ConnectionId", http.TraceIdentifier);
+                diagnostics.Set("CorrelationId", Activity.Current is { } a && a.TraceId != default ? a.TraceId.ToHexString() : http.TraceIdentifier);
+                if (Security.ConnectionUser.From(http.User) is { } user)
+                {
+                    diagnostics.Set("UserId", user.Id);
+                }
+            };
+        });
         app.MapPrometheusScrapingEndpoint().AllowAnonymous();
         // Live: the process serves requests (no dependency checked, so a PostgreSQL outage never
         // gets a node restarted). Ready: PostgreSQL, projections, Redis.

@@ -38,6 +38,9 @@ public sealed class HostProcess : IAsyncDisposable
 
     public bool Exited => _process.HasExited;
 
+    /// <summary>Every line the server prints on stdout or stderr, as it arrives.</summary>
+    public event Action<string>? LineWritten;
+
     /// <summary>The last lines the server printed (for failure messages).</summary>
     public string Output
     {
@@ -147,6 +150,7 @@ public sealed class HostProcess : IAsyncDisposable
         {
             return;
         }
+        LineWritten?.Invoke(line);
         lock (_output)
         {
             _output.Enqueue(line);

@@ -127,6 +127,9 @@ public sealed class SyncServer : IAsyncDisposable
             ["Sync:DataDirectory"] = _dataDirectory,
             // Tests open many connections from one address.
             ["Limits:HttpRequestsPerMinute"] = "100000",
+            // Quiet: warnings and errors only (Serilog takes its levels from this section).
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
         };
         foreach (var (k, v) in _settings)
         {

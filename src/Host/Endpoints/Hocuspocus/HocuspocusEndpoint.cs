@@ -41,6 +41,8 @@ internal static class HocuspocusEndpoint
         await using var session = new WebSocketSession(socket, options.Value.MaxUpdateBytes + 1024, options.Value.MaxQueuedMessagesPerConnection, context.TraceIdentifier, Commit.SyncMetrics.Hocuspocus, metrics);
         sockets.Add(session);
         metrics.ConnectionOpened(session.Transport);
+        var correlationId = Observability.Logging.LogScope.NewCorrelationId();
+        using var scope = logger.BeginScope(new Observability.Logging.LogScope(session.ConnectionId, null, null, correlationId, session.Transport));
         var documents = new System.Collections.Concurrent.ConcurrentDictionary<string, HocuspocusSubscriber>(StringComparer.Ordinal);
         string reason = "closed by client";
         try
@@ -50,7 +52,7 @@ internal static class HocuspocusEndpoint
             {
                 using (message)
                 {
-                    await HandleMessageAsync(message, new Session(session, documents, access, tokens, frames, limits.Value, time, logger, metrics), stop.Token);
+                    await HandleMessageAsync(message, new Session(session, documents, access, tokens, frames, limits.Value, time, logger, metrics, correlationId), stop.Token);
                 }
             }
         }
@@ -79,7 +81,7 @@ internal static class HocuspocusEndpoint
 
     /// <summary>What one socket's message handling needs.</summary>
     private sealed record Session(WebSocketSession Socket, System.Collections.Concurrent.ConcurrentDictionary<string, HocuspocusSubscriber> Documents, DocumentAccess Access, TokenService Tokens,
-        SyncFrameHandler Frames, SecurityLimits Limits, TimeProvider Time, ILogger Logger, Commit.SyncMetrics Metrics);
+        SyncFrameHandler Frames, SecurityLimits Limits, TimeProvider Time, ILogger Logger, Commit.SyncMetrics Metrics, string CorrelationId);
 
     private static async Task HandleMessageAsync(PooledMessage message, Session s, CancellationToken cancellationToken)
     {
@@ -89,6 +91,9 @@ internal static class HocuspocusEndpoint
         // A session-aware provider addresses "name\0session"; the document is the part before \0.
         int nul = address.IndexOf('\0', StringComparison.Ordinal);
         var documentId = nul < 0 ? address : address[..nul];
+        // Each document on the socket has its own user (its own auth message).
+        using var scope = s.Logger.BeginScope(new Observability.Logging.LogScope(s.Socket.ConnectionId,
+            s.Documents.TryGetValue(address, out var known) ? known.User.Id : null, documentId, s.CorrelationId, s.Socket.Transport));
         switch (type)
         {
             case HocuspocusMessageType.Auth:

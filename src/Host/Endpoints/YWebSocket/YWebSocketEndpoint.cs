@@ -54,6 +54,8 @@ internal static class YWebSocketEndpoint
         await using var session = new WebSocketSession(socket, options.Value.MaxUpdateBytes + 64, options.Value.MaxQueuedMessagesPerConnection, context.TraceIdentifier, Commit.SyncMetrics.YWebSocket, metrics);
         sockets.Add(session);
         metrics.ConnectionOpened(session.Transport);
+        using var scope = logger.BeginScope(new Observability.Logging.LogScope(session.ConnectionId, user.Id, documentId, Observability.Logging.LogScope.NewCorrelationId(), session.Transport));
+        HostLog.ConnectionOpened(logger, session.ConnectionId, session.Transport, user.Id);
         var subscriber = new YWebSocketSubscriber(session, user, new SubscriberLimits(limits.Value, time));
         LiveDocument? doc = null;
         string reason = "closed by client";
