@@ -60,6 +60,16 @@ public sealed class LogTests(PostgresFixture postgres)
             Assert.NotNull(await socket.WaitForCloseAsync(TimeSpan.FromSeconds(5)));
         }
 
+        // Hocuspocus: the token travels inside the auth message.
+        await using (var socket = await RawSocket.ConnectAsync(new Uri($"ws://127.0.0.1:{host.Port}/hocuspocus")))
+        {
+            await socket.SendAsync(HocuspocusFrames.Auth("logged", token));
+            await socket.ReceiveUntilAsync(m => HocuspocusFrames.Read(m).Type == 2, TimeSpan.FromSeconds(5));
+            doc.GetText("codemirror").Insert(0, secretText + "-hp");
+            await socket.SendAsync(HocuspocusFrames.Update("logged", updates[^1]));
+            await Task.Delay(300);
+        }
+
         // SignalR over WebSockets: the token travels as access_token in the query string.
         var hub = new HubConnectionBuilder().WithUrl(new Uri(host.BaseUrl, "/hubs/sync"), o =>
         {
@@ -111,6 +121,7 @@ public sealed class LogTests(PostgresFixture postgres)
         var updatePath = events.Where(e => EventName(e) is "UpdateAccepted" or "BadFrame" or "UpdateRejected" or "ConnectionOpened" or "ConnectionClosed").ToList();
         Assert.Contains(updatePath, e => EventName(e) == "UpdateAccepted" && Text(e, "Transport") == "y-websocket");
         Assert.Contains(updatePath, e => EventName(e) == "UpdateAccepted" && Text(e, "Transport") == "signalr");
+        Assert.Contains(updatePath, e => EventName(e) == "UpdateAccepted" && Text(e, "Transport") == "hocuspocus");
         Assert.Contains(updatePath, e => EventName(e) == "BadFrame");
         Assert.Contains(updatePath, e => EventName(e) == "UpdateRejected" && Text(e, "Transport") == "signalr");
         foreach (var e in updatePath)
