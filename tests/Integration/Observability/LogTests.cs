@@ -29,12 +29,28 @@ public sealed class LogTests(PostgresFixture postgres)
         // The test PostgreSQL trusts local connections, so the password is configured but unused.
         var connectionString = new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { Password = password }.ConnectionString;
         var lines = new ConcurrentQueue<string>();
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "crdtcollab-logs-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            await RunSessionAsync(connectionString, password, dataDirectory, lines);
+        }
+        finally
+        {
+            if (Directory.Exists(dataDirectory))
+            {
+                Directory.Delete(dataDirectory, recursive: true);
+            }
+        }
+    }
+
+    private static async Task RunSessionAsync(string connectionString, string password, string dataDirectory, ConcurrentQueue<string> lines)
+    {
         await using var host = await HostProcess.StartAsync(connectionString, "logs_" + Guid.NewGuid().ToString("N")[..10], new Dictionary<string, string?>
         {
             ["Logging:LogLevel:Default"] = "Debug",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Debug",
             ["Logging:LogLevel:Wolverine"] = "Debug",
-            ["Sync:DataDirectory"] = Path.Combine(Path.GetTempPath(), "crdtcollab-logs-" + Guid.NewGuid().ToString("N")[..8]),
+            ["Sync:DataDirectory"] = dataDirectory,
         });
         host.LineWritten += lines.Enqueue;
 
