@@ -81,6 +81,10 @@ internal static class ObservabilitySetup
     {
         // Created now so their gauges exist from the first scrape.
         app.Services.GetRequiredService<PipelineGauges>();
+        if (app.Services.GetService<ScaleOut.RedisDocumentFanOut>() is { } fanOut)
+        {
+            _ = new ScaleOutMetrics(app.Services.GetRequiredService<SyncMetrics>(), fanOut);
+        }
         // One line per request at its end (path without the query string, where tokens travel),
         // with the user and the correlation id; probes and scrapes only at Verbose.
         app.UseSerilogRequestLogging(o =>

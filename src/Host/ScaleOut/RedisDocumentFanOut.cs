@@ -66,6 +66,9 @@ internal sealed class RedisDocumentFanOut : IDocumentReplication, IDisposable
 
     public IReadOnlyCollection<DocumentReplica> Replicas => [.. _replicas.Values];
 
+    /// <summary>Documents subscribed now (for a gauge: no copy).</summary>
+    public int ReplicaCount => _replicas.Count;
+
     public async Task AttachAsync(LiveDocument doc)
     {
         var replica = new DocumentReplica(doc, RedisChannel.Literal(_prefix + "doc:" + doc.Id), this);
@@ -108,6 +111,7 @@ internal sealed class RedisDocumentFanOut : IDocumentReplication, IDisposable
             // Fail fast while Redis is away (no backlog in memory): the sequence number we used
             // shows the peers a gap, and they read the update from the log once it is stored.
             Interlocked.Increment(ref _publishFailures);
+            using var scope = Scope(replica, null);
             ScaleOutLog.PublishFailed(_logger, replica.Channel, e);
         }
     }
@@ -181,12 +185,14 @@ internal sealed class RedisDocumentFanOut : IDocumentReplication, IDisposable
                 Interlocked.Add(ref _caughtUpEvents, events);
                 if (added > 0)
                 {
+                    using var scope = Scope(replica, null);
                     ScaleOutLog.CaughtUp(_logger, replica.Document.Id, events, replica.LogPosition, added);
                 }
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            using var scope = Scope(replica, null);
             ScaleOutLog.CatchUpFailed(_logger, replica.Document.Id, e);
         }
         finally
@@ -216,6 +222,7 @@ internal sealed class RedisDocumentFanOut : IDocumentReplication, IDisposable
         }
         catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
         {
+            using var scope = Scope(replica, null);
             ScaleOutLog.SubscribeFailed(_logger, replica.Channel, e);
         }
     }
@@ -224,6 +231,7 @@ internal sealed class RedisDocumentFanOut : IDocumentReplication, IDisposable
     {
         if (!FanOutMessage.TryDecode((byte[]?)m.Message, out var message))
         {
+            using var scope = Scope(replica, null);
             ScaleOutLog.BadMessage(_logger, replica.Channel, null);
             return;
         }
@@ -248,6 +256,7 @@ internal sealed class RedisDocumentFanOut : IDocumentReplication, IDisposable
         {
             // Malformed, or the replica refused it: the log still has it, so read it from there
             // (and never let an exception end this channel's message loop).
+            using var scope = Scope(replica, message.Node.ToString("N"));
             ScaleOutLog.BadMessage(_logger, replica.Channel, e);
             gap = true;
         }
@@ -258,6 +267,13 @@ internal sealed class RedisDocumentFanOut : IDocumentReplication, IDisposable
             ScheduleCatchUp(replica, _options.SettleDelay);
         }
     }
+
+    /// <summary>
+    /// The update path's log fields for a line about one replica: its document, and as correlation
+    /// id the node the message came from (connection and user belong to that node's logs).
+    /// </summary>
+    private IDisposable? Scope(DocumentReplica replica, string? fromNode) =>
+        _logger.BeginScope(new Observability.Logging.LogScope(null, null, replica.Document.Id, fromNode, "redis"));
 
     private void ScheduleCatchUp(DocumentReplica replica, TimeSpan delay)
     {

@@ -35,6 +35,27 @@ public sealed class HealthTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Ready_is_false_while_the_database_lacks_a_migration_this_build_knows()
+    {
+        await using var server = await SyncServer.StartAsync(postgres);
+        using var http = new HttpClient { BaseAddress = server.BaseUrl };
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/ready")).StatusCode);
+
+        // As if the database were restored from before the last migration.
+        await using (var command = postgres.DataSource.CreateCommand(
+            $"DELETE FROM {server.Schema}.schema_migrations WHERE version = (SELECT max(version) FROM {server.Schema}.schema_migrations) RETURNING version"))
+        {
+            var removed = (int)(await command.ExecuteScalarAsync())!;
+            var stale = await http.GetAsync("/health/ready");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, stale.StatusCode);
+            Assert.Equal("Unhealthy", await CheckAsync(stale, "postgres"));
+            await using var restore = postgres.DataSource.CreateCommand($"INSERT INTO {server.Schema}.schema_migrations (version) VALUES ({removed})");
+            await restore.ExecuteNonQueryAsync();
+        }
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/ready")).StatusCode);
+    }
+
+    [Fact]
     public async Task Ready_needs_every_registered_projection_daemon_running_with_a_leader_somewhere()
     {
         await using var server = await SyncServer.StartAsync(postgres);

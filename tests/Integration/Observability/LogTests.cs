@@ -29,12 +29,28 @@ public sealed class LogTests(PostgresFixture postgres)
         // The test PostgreSQL trusts local connections, so the password is configured but unused.
         var connectionString = new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { Password = password }.ConnectionString;
         var lines = new ConcurrentQueue<string>();
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "crdtcollab-logs-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            await RunSessionAsync(connectionString, password, dataDirectory, lines);
+        }
+        finally
+        {
+            if (Directory.Exists(dataDirectory))
+            {
+                Directory.Delete(dataDirectory, recursive: true);
+            }
+        }
+    }
+
+    private static async Task RunSessionAsync(string connectionString, string password, string dataDirectory, ConcurrentQueue<string> lines)
+    {
         await using var host = await HostProcess.StartAsync(connectionString, "logs_" + Guid.NewGuid().ToString("N")[..10], new Dictionary<string, string?>
         {
             ["Logging:LogLevel:Default"] = "Debug",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Debug",
             ["Logging:LogLevel:Wolverine"] = "Debug",
-            ["Sync:DataDirectory"] = Path.Combine(Path.GetTempPath(), "crdtcollab-logs-" + Guid.NewGuid().ToString("N")[..8]),
+            ["Sync:DataDirectory"] = dataDirectory,
         });
         host.LineWritten += lines.Enqueue;
 
@@ -58,6 +74,16 @@ public sealed class LogTests(PostgresFixture postgres)
             await Task.Delay(300);
             await socket.SendAsync([0x00, 0x02, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]);
             Assert.NotNull(await socket.WaitForCloseAsync(TimeSpan.FromSeconds(5)));
+        }
+
+        // Hocuspocus: the token travels inside the auth message.
+        await using (var socket = await RawSocket.ConnectAsync(new Uri($"ws://127.0.0.1:{host.Port}/hocuspocus")))
+        {
+            await socket.SendAsync(HocuspocusFrames.Auth("logged", token));
+            await socket.ReceiveUntilAsync(m => HocuspocusFrames.Read(m).Type == 2, TimeSpan.FromSeconds(5));
+            doc.GetText("codemirror").Insert(0, secretText + "-hp");
+            await socket.SendAsync(HocuspocusFrames.Update("logged", updates[^1]));
+            await Task.Delay(300);
         }
 
         // SignalR over WebSockets: the token travels as access_token in the query string.
@@ -111,6 +137,7 @@ public sealed class LogTests(PostgresFixture postgres)
         var updatePath = events.Where(e => EventName(e) is "UpdateAccepted" or "BadFrame" or "UpdateRejected" or "ConnectionOpened" or "ConnectionClosed").ToList();
         Assert.Contains(updatePath, e => EventName(e) == "UpdateAccepted" && Text(e, "Transport") == "y-websocket");
         Assert.Contains(updatePath, e => EventName(e) == "UpdateAccepted" && Text(e, "Transport") == "signalr");
+        Assert.Contains(updatePath, e => EventName(e) == "UpdateAccepted" && Text(e, "Transport") == "hocuspocus");
         Assert.Contains(updatePath, e => EventName(e) == "BadFrame");
         Assert.Contains(updatePath, e => EventName(e) == "UpdateRejected" && Text(e, "Transport") == "signalr");
         foreach (var e in updatePath)

@@ -75,7 +75,13 @@ internal static class HocuspocusEndpoint
             }
             sockets.Remove(session);
             metrics.ConnectionClosed(session.Transport);
-            HostLog.ConnectionClosed(logger, session.ConnectionId, "hocuspocus", reason);
+            // The socket carried several documents (each with its own user): the line names them all.
+            using (logger.BeginScope(new Observability.Logging.LogScope(session.ConnectionId,
+                string.Join(',', documents.Values.Select(d => d.User.Id).Distinct(StringComparer.Ordinal)),
+                string.Join(',', documents.Values.Select(d => d.Document.Id).Distinct(StringComparer.Ordinal)), correlationId, session.Transport)))
+            {
+                HostLog.ConnectionClosed(logger, session.ConnectionId, "hocuspocus", reason);
+            }
         }
     }
 

@@ -13,7 +13,7 @@ namespace CrdtCollab.Host.Observability.Logging;
 /// </summary>
 internal static class LoggingSetup
 {
-    private const string TextTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}    {Properties:j}{NewLine}{Exception}";
+    private const string TextTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj} {Properties:j}{NewLine}{Exception}";
 
     public static void Add(WebApplicationBuilder builder)
     {
