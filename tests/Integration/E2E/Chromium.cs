@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using CrdtCollab.Integration.Tests.Support;
 
 namespace CrdtCollab.Integration.Tests.E2E;
 
@@ -15,60 +15,7 @@ internal static class Chromium
     public static readonly IReadOnlyList<string> Args =
         ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 
-    private static readonly Lazy<Task> _install = new(InstallIfMissingAsync);
+    private static readonly Lazy<Task> _install = new(() => Apt.EnsureAsync("chromium", ExecutablePath));
 
     public static Task EnsureInstalledAsync() => _install.Value;
-
-    private static async Task InstallIfMissingAsync()
-    {
-        if (File.Exists(ExecutablePath))
-        {
-            return;
-        }
-        if (Environment.UserName != "root")
-        {
-            throw new InvalidOperationException($"{ExecutablePath} is missing; install it with: sudo apt-get install -y chromium");
-        }
-        await AptAsync("update");
-        await AptAsync("install", "-y", "chromium");
-        if (!File.Exists(ExecutablePath))
-        {
-            throw new InvalidOperationException($"apt-get installed chromium but {ExecutablePath} is still missing");
-        }
-    }
-
-    private static async Task AptAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("apt-get")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-        // CI runs with no terminal: no package may stop to ask a question.
-        start.Environment["DEBIAN_FRONTEND"] = "noninteractive";
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"apt-get {string.Join(' ', args)} took more than 10 minutes");
-        }
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"apt-get {string.Join(' ', args)} failed ({process.ExitCode}): {await stdout}\n{await stderr}");
-        }
-    }
 }
