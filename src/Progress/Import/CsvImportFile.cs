@@ -45,6 +45,9 @@ public sealed class CsvImportFile : IAsyncDisposable
     /// <summary>The file's columns, known once <see cref="OpenAsync"/> has read the header.</summary>
     public ImportSchema Schema { get; private set; }
 
+    /// <summary>Whether the rows define drawings: a drawing file, or a component file with area and system columns.</summary>
+    public bool DefinesDrawings { get; private set; }
+
     /// <summary>Opens <paramref name="stream"/> (which this takes over) and reads its header.</summary>
     public static async Task<CsvImportFile> OpenAsync(Stream stream, ImportLimits limits, CancellationToken ct)
     {
@@ -140,6 +143,12 @@ public sealed class CsvImportFile : IAsyncDisposable
         {
             throw new ImportFileException(new RowError(1, missing[0], $"missing required column(s): {string.Join(", ", missing)}"));
         }
+        if (Schema.Kind == ImportKind.Components && seen[ImportSchema.C.Area] != seen[ImportSchema.C.System])
+        {
+            throw new ImportFileException(new RowError(1, seen[ImportSchema.C.Area] ? "system" : "area",
+                "a component file imports its drawings only with both an area and a system column"));
+        }
+        DefinesDrawings = Schema.Kind == ImportKind.Drawings || seen[ImportSchema.C.Area];
     }
 
     private async ValueTask<bool> NextAsync(CancellationToken ct)
@@ -239,25 +248,9 @@ public sealed class CsvImportFile : IAsyncDisposable
                 return $"contains the control character U+{(int)c:X4}";
             }
         }
-        return column.Kind == CsvValueKind.Identifier && !IsIdentifier(value)
-            ? "letters, digits, spaces and . _ - / # ( ) only, starting with a letter or digit"
+        return column.Kind == CsvValueKind.Identifier && !Domain.ProgressIds.IsValidItemId(value)
+            ? "letters, digits, '.', '_' and '-' only"
             : null;
-    }
-
-    private static bool IsIdentifier(string value)
-    {
-        if (!char.IsAsciiLetterOrDigit(value[0]))
-        {
-            return false;
-        }
-        foreach (var c in value)
-        {
-            if (!char.IsAsciiLetterOrDigit(c) && c is not ('.' or '_' or '-' or '/' or '#' or '(' or ')' or ' '))
-            {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static string Printable(char c) => c switch

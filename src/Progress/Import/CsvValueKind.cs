@@ -4,9 +4,9 @@ namespace CrdtCollab.Progress.Import;
 public enum CsvValueKind
 {
     /// <summary>
-    /// A key (drawing number, area, component tag): starts with a letter or digit, then letters,
-    /// digits and <c>. _ - / # ( )</c> and inner spaces. Starting with a letter or digit also rules
-    /// out anything a spreadsheet would run as a formula.
+    /// A key (drawing number, area, component tag): the model's item id rule, letters, digits and
+    /// <c>. _ -</c> (<see cref="Domain.ProgressIds.IsValidItemId"/>), and never a leading <c>-</c>
+    /// (a spreadsheet would take it for a formula).
     /// </summary>
     Identifier,
 
