@@ -66,11 +66,13 @@ public static class SyncServerApp
         AddPipeline(builder, options);
         AddSecurity(builder.Services, auth, limits, options.DataDirectory ?? EmbeddedPostgres.DefaultDataDirectory());
         ScaleOut.ScaleOutSetup.Add(builder, options);
+        Imports.ProgressIoSetup.Add(builder, options);
 
         var app = builder.Build();
         await app.Services.GetRequiredService<PostgresEventStore>().MigrateAsync();
         await app.Services.GetRequiredService<DocumentCatalog>().MigrateAsync(CancellationToken.None);
         await app.Services.GetRequiredService<PermissionStore>().MigrateAsync(CancellationToken.None);
+        await Imports.ProgressIoSetup.MigrateAsync(app);
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();
@@ -87,6 +89,7 @@ public static class SyncServerApp
         YWebSocketEndpoint.Map(app);
         HocuspocusEndpoint.Map(app);
         app.MapHub<SyncHub>("/hubs/sync");
+        Imports.ProgressIoSetup.Map(app);
         app.Lifetime.ApplicationStarted.Register(() =>
             HostLog.Startup(app.Logger, $"CrdtCollab sync server on {string.Join(", ", app.Urls)} (demo at /, y-websocket at /ws/{{id}}, Hocuspocus at /hocuspocus, SignalR at /hubs/sync); schema {options.Schema}"));
         return app;
