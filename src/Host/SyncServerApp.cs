@@ -66,6 +66,7 @@ public static class SyncServerApp
         AddPipeline(builder, options);
         AddSecurity(builder.Services, auth, limits, options.DataDirectory ?? EmbeddedPostgres.DefaultDataDirectory());
         ScaleOut.ScaleOutSetup.Add(builder, options);
+        Progress.ProgressSetup.Add(builder.Services, options);
 
         var app = builder.Build();
         await app.Services.GetRequiredService<PostgresEventStore>().MigrateAsync();
@@ -84,6 +85,7 @@ public static class SyncServerApp
         app.UseAuthorization();
         AuthApi.Map(app, auth);
         DocumentsApi.Map(app);
+        ProgressApi.Map(app);
         YWebSocketEndpoint.Map(app);
         HocuspocusEndpoint.Map(app);
         app.MapHub<SyncHub>("/hubs/sync");
