@@ -66,13 +66,13 @@ public static class SyncServerApp
         AddPipeline(builder, options);
         AddSecurity(builder.Services, auth, limits, options.DataDirectory ?? EmbeddedPostgres.DefaultDataDirectory());
         ScaleOut.ScaleOutSetup.Add(builder, options);
-        Imports.ProgressIoSetup.Add(builder, options);
+        Progress.ProgressSetup.Add(builder.Services, options);
+        Imports.ProgressIoSetup.Add(builder);
 
         var app = builder.Build();
         await app.Services.GetRequiredService<PostgresEventStore>().MigrateAsync();
         await app.Services.GetRequiredService<DocumentCatalog>().MigrateAsync(CancellationToken.None);
         await app.Services.GetRequiredService<PermissionStore>().MigrateAsync(CancellationToken.None);
-        await Imports.ProgressIoSetup.MigrateAsync(app);
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();
@@ -86,6 +86,7 @@ public static class SyncServerApp
         app.UseAuthorization();
         AuthApi.Map(app, auth);
         DocumentsApi.Map(app);
+        ProgressApi.Map(app);
         YWebSocketEndpoint.Map(app);
         HocuspocusEndpoint.Map(app);
         app.MapHub<SyncHub>("/hubs/sync");

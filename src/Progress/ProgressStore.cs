@@ -23,7 +23,7 @@ public static class ProgressStore
             store.UseSystemTextJsonForSerialization();
             // Tables are created by MigrateAsync at start: the bridge opens sessions inside the
             // daemon's transaction, where a lazy migration on another connection would be a surprise.
-            store.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+            store.AutoCreateSchemaObjects = AutoCreate.None;
             store.Events.StreamIdentity = StreamIdentity.AsString;
             store.Events.AppendMode = EventAppendMode.Quick;
             store.Events.DatabaseSchemaName = options.Schema;
@@ -49,6 +49,6 @@ public static class ProgressStore
     public static Task MigrateAsync(IDocumentStore store, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
-        return store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        return store.Storage.ApplyAllConfiguredChangesToDatabaseAsync(AutoCreate.CreateOrUpdate);
     }
 }

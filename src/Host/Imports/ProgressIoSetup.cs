@@ -1,12 +1,9 @@
-using CrdtCollab.Host.LiveDocuments;
 using CrdtCollab.Progress;
 using CrdtCollab.Progress.Import;
 using CrdtCollab.Progress.Queries;
 using CrdtCollab.Progress.Reports;
 using Marten;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace CrdtCollab.Host.Imports;
 
@@ -17,15 +14,9 @@ namespace CrdtCollab.Host.Imports;
 /// </summary>
 internal static class ProgressIoSetup
 {
-    public static void Add(WebApplicationBuilder builder, SyncServerOptions options)
+    public static void Add(WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        // The progress domain's own set-up registers these first; TryAdd keeps imports and
-        // reports runnable where it has not (its Marten schema sits beside the sync schema).
-        services.TryAddSingleton<IDocumentStore>(sp => ProgressStore.Create(sp.GetRequiredService<NpgsqlDataSource>(),
-            new ProgressOptions { Schema = options.Schema + "_progress", StreamIdOf = DocumentStreamId.For, TimeProvider = sp.GetRequiredService<TimeProvider>() }));
-        services.TryAddSingleton(sp => new ProgressCommands(sp.GetRequiredService<IDocumentStore>(), sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton(sp => new ProgressQueries(sp.GetRequiredService<IDocumentStore>()));
         services.AddOptions<ImportLimits>().Bind(builder.Configuration.GetSection(ImportLimits.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => new ImportQueue(sp.GetRequiredService<IOptions<ImportLimits>>().Value, sp.GetRequiredService<TimeProvider>(),
             Path.Combine(Path.GetTempPath(), "crdtcollab-imports", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture))));
@@ -34,9 +25,6 @@ internal static class ProgressIoSetup
         services.AddSingleton(sp => new WeeklyReportBuilder(sp.GetRequiredService<IDocumentStore>(), sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<ImportWorker>();
     }
-
-    /// <summary>Creates the Marten tables (idempotent; the domain's set-up may have done it).</summary>
-    public static Task MigrateAsync(WebApplication app) => ProgressStore.MigrateAsync(app.Services.GetRequiredService<IDocumentStore>());
 
     public static void Map(WebApplication app)
     {

@@ -7,7 +7,7 @@ namespace CrdtCollab.Progress.Projections;
 /// <summary>
 /// The Marten projection of the domain events into the read models (drawing progress, rollups per
 /// area/system/test package/project, daily history, the stream registry). Registered inline, so the
-/// read models commit in the same transaction as the events; <c>ProgressRebuilder</c> replays
+/// read models commit in the same transaction as the events; <see cref="ProgressRebuilder"/> replays
 /// it from the event log.
 /// </summary>
 public sealed class ProgressProjection : IProjection

@@ -34,7 +34,10 @@ public sealed class ImportsApiTests(PostgresFixture postgres)
     private static async Task<SyncServer> StartAsync(PostgresFixture postgres, Dictionary<string, string?>? settings = null)
     {
         var server = await SyncServer.StartAsync(postgres, settings);
-        await server.Services.GetRequiredService<ProgressCommands>().CreateProjectAsync(Project, "API Plant", "alice");
+        // Through the progress API, so alice owns the project.
+        using var alice = await server.HttpAsync("alice");
+        var created = await alice.PostAsJsonAsync("/api/progress/projects", new { id = Project, name = "API Plant" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         return server;
     }
 
@@ -159,8 +162,9 @@ public sealed class ImportsApiTests(PostgresFixture postgres)
         using var anonymous = new HttpClient { BaseAddress = server.BaseUrl };
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsync($"/api/projects/{Project}/imports", Csv("drawing,area,system\nP-1,A,S\n"))).StatusCode);
-        // Alice touches the project first and owns it; she makes Bob a viewer of it.
+        // Alice created the project and owns it; Bob has the link role (editor) until she makes him a viewer.
         Assert.Equal(HttpStatusCode.OK, (await alice.GetAsync($"/api/projects/{Project}/imports")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await bob.GetAsync($"/api/projects/{Project}/imports")).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await alice.PutAsJsonAsync($"/api/documents/project.{Project}/permissions/bob", new { role = "viewer" })).StatusCode);
         var forbidden = await ProblemAsync(await bob.PostAsync($"/api/projects/{Project}/imports", Csv("drawing,area,system\nP-1,A,S\n")), HttpStatusCode.Forbidden);
         Assert.Contains("editor", forbidden.GetProperty("detail").GetString(), StringComparison.Ordinal);

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json;
+using CrdtCollab.Host.Progress;
 using CrdtCollab.Host.Security;
 using CrdtCollab.Progress.Import;
 using CrdtCollab.Progress.Queries;
@@ -28,16 +29,16 @@ internal static class ImportsApi
     {
         var api = app.MapGroup("/api/projects/{id}/imports").RequireAuthorization();
         api.MapPost("/", UploadAsync);
-        api.MapGet("/", async (string id, ClaimsPrincipal principal, DocumentAccess access, ImportQueue queue, CancellationToken ct) =>
+        api.MapGet("/", async (string id, ClaimsPrincipal principal, ProjectAccess access, ImportQueue queue, CancellationToken ct) =>
             await ProjectAuthorization.RequireAsync(id, principal, access, Role.Viewer, ct)
             ?? Results.Ok(queue.List(id).Select(j => j.Snapshot())));
-        api.MapGet("/{importId}", async (string id, string importId, ClaimsPrincipal principal, DocumentAccess access, ImportQueue queue, CancellationToken ct) =>
+        api.MapGet("/{importId}", async (string id, string importId, ClaimsPrincipal principal, ProjectAccess access, ImportQueue queue, CancellationToken ct) =>
             await ProjectAuthorization.RequireAsync(id, principal, access, Role.Viewer, ct)
             ?? (queue.Find(id, importId) is { } job ? Results.Ok(job.Snapshot()) : ImportNotFound(importId)));
         api.MapGet("/{importId}/events", EventsAsync);
     }
 
-    private static async Task<IResult> UploadAsync(string id, string? name, HttpContext context, ClaimsPrincipal principal, DocumentAccess access,
+    private static async Task<IResult> UploadAsync(string id, string? name, HttpContext context, ClaimsPrincipal principal, ProjectAccess access,
         ProgressQueries queries, ImportQueue queue, IOptions<ImportLimits> limits, CancellationToken ct)
     {
         if (await ProjectAuthorization.RequireAsync(id, principal, access, Role.Editor, ct) is { } refused)
@@ -84,7 +85,7 @@ internal static class ImportsApi
         return Results.Accepted($"/api/projects/{id}/imports/{job.Id}", job.Snapshot());
     }
 
-    private static async Task EventsAsync(string id, string importId, HttpContext context, ClaimsPrincipal principal, DocumentAccess access, ImportQueue queue, TimeProvider time)
+    private static async Task EventsAsync(string id, string importId, HttpContext context, ClaimsPrincipal principal, ProjectAccess access, ImportQueue queue, TimeProvider time)
     {
         var ct = context.RequestAborted;
         if (await ProjectAuthorization.RequireAsync(id, principal, access, Role.Viewer, ct) is { } refused)

@@ -1,27 +1,25 @@
 using System.Security.Claims;
+using CrdtCollab.Host.Progress;
 using CrdtCollab.Host.Security;
+using CrdtCollab.Progress.Domain;
 
 namespace CrdtCollab.Host.Endpoints.Rest;
 
 /// <summary>
-/// A project's permissions are those of the pseudo-document <c>project.{id}</c> in the existing
-/// permission store: the first user to touch a project owns it, everyone else gets the link role,
-/// and an owner manages roles through <c>/api/documents/project.{id}/permissions</c>. No role
-/// means 404, so project ids cannot be probed.
+/// The role check of the import and report endpoints, on the project rules of
+/// <see cref="ProjectAccess"/> (the ACL of pseudo-document <c>project.{id}</c>): no role means 404,
+/// so project ids cannot be probed; too low a role 403.
 /// </summary>
 internal static class ProjectAuthorization
 {
-    public static string DocumentIdOf(string projectId) => "project." + projectId;
-
     /// <summary>Null when the caller has at least <paramref name="needed"/> on the project; otherwise the refusal.</summary>
-    public static async Task<IResult?> RequireAsync(string projectId, ClaimsPrincipal principal, DocumentAccess access, Role needed, CancellationToken ct)
+    public static async Task<IResult?> RequireAsync(string projectId, ClaimsPrincipal principal, ProjectAccess access, Role needed, CancellationToken ct)
     {
-        if (!Progress.Domain.ProgressIds.IsValidProjectId(projectId))
+        if (!ProgressIds.IsValidProjectId(projectId))
         {
-            return Results.Problem(statusCode: 400, title: "invalid-project-id", detail: $"1-{Progress.Domain.ProgressIds.MaxProjectIdLength} characters of a-z, 0-9 and '-'");
+            return Results.Problem(statusCode: 400, title: "invalid-project-id", detail: $"1-{ProgressIds.MaxProjectIdLength} characters of a-z, 0-9 and '-'");
         }
-        var user = ConnectionUser.From(principal) ?? throw new BadHttpRequestException("the token has no subject", StatusCodes.Status401Unauthorized);
-        var role = await access.ResolveAsync(DocumentIdOf(projectId), user, ct);
+        var role = await access.RoleOfAsync(projectId, UserId(principal), ct);
         if (role == Role.None)
         {
             return NotFound(projectId);
@@ -31,7 +29,8 @@ internal static class ProjectAuthorization
             : null;
     }
 
-    public static string UserId(ClaimsPrincipal principal) => ConnectionUser.From(principal)?.Id ?? "";
+    public static string UserId(ClaimsPrincipal principal) =>
+        ConnectionUser.From(principal)?.Id ?? throw new BadHttpRequestException("the token has no subject", StatusCodes.Status401Unauthorized);
 
     public static IResult NotFound(string projectId) => Results.Problem(statusCode: 404, title: "not-found", detail: $"no project {projectId} that you can read");
 }

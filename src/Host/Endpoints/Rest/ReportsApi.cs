@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using CrdtCollab.Host.Progress;
 using CrdtCollab.Host.Security;
 using CrdtCollab.Progress;
 using CrdtCollab.Progress.Domain;
@@ -21,16 +22,16 @@ internal static class ReportsApi
     public static void Map(WebApplication app)
     {
         var api = app.MapGroup("/api/projects/{id}/reports").RequireAuthorization();
-        api.MapGet("/weekly.csv", (string id, string? from, string? to, int? stalledDays, HttpContext context, ClaimsPrincipal principal, DocumentAccess access,
+        api.MapGet("/weekly.csv", (string id, string? from, string? to, int? stalledDays, HttpContext context, ClaimsPrincipal principal, ProjectAccess access,
             WeeklyReportBuilder builder, ProgressCommands commands, TimeProvider time) =>
             ServeAsync("csv", id, from, to, stalledDays, context, principal, access, builder, commands, time));
-        api.MapGet("/weekly.pdf", (string id, string? from, string? to, int? stalledDays, HttpContext context, ClaimsPrincipal principal, DocumentAccess access,
+        api.MapGet("/weekly.pdf", (string id, string? from, string? to, int? stalledDays, HttpContext context, ClaimsPrincipal principal, ProjectAccess access,
             WeeklyReportBuilder builder, ProgressCommands commands, TimeProvider time) =>
             ServeAsync("pdf", id, from, to, stalledDays, context, principal, access, builder, commands, time));
     }
 
     private static async Task<IResult> ServeAsync(string format, string id, string? fromText, string? toText, int? stalledDays, HttpContext context,
-        ClaimsPrincipal principal, DocumentAccess access, WeeklyReportBuilder builder, ProgressCommands commands, TimeProvider time)
+        ClaimsPrincipal principal, ProjectAccess access, WeeklyReportBuilder builder, ProgressCommands commands, TimeProvider time)
     {
         var ct = context.RequestAborted;
         if (await ProjectAuthorization.RequireAsync(id, principal, access, Role.Viewer, ct) is { } refused)
