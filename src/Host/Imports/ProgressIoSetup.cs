@@ -28,6 +28,8 @@ internal static class ProgressIoSetup
 
     public static void Map(WebApplication app)
     {
+        // The progress board page (wwwroot/board.html) under a short address.
+        app.MapGet("/board", () => Results.Redirect("/board.html")).AllowAnonymous().ExcludeFromDescription();
         Endpoints.Rest.ImportsApi.Map(app);
         Endpoints.Rest.ReportsApi.Map(app);
     }
