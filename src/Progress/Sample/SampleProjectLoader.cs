@@ -55,6 +55,7 @@ public sealed class SampleProjectLoader
         var docs = drawings.ToDictionary(d => d.DrawingId, _ => new YDoc());
         var byDrawing = components.GroupBy(c => c.DrawingId).ToDictionary(g => g.Key, g => g.ToList());
         var next = components.ToDictionary(c => (c.DrawingId, c.ComponentId), _ => 0);
+        var partial = new Dictionary<(string, string), double>();
         // Seed every drawing's component maps in one first update (the document convention).
         var first = _time.GetUtcNow().UtcDateTime.Date.AddDays(-spec.Days);
         var written = await AppendDayAsync(first.AddHours(6), drawings.Select(d =>
@@ -82,11 +83,17 @@ public sealed class SampleProjectLoader
                             continue;
                         }
                         var milestone = template[index];
-                        var done = milestone.Kind == MilestoneKind.Checkbox || random.Next(2) == 0;
-                        DrawingDocument.SetMilestone(doc, component.ComponentId, milestone.Name, done ? MilestoneValues.Complete : 10 * random.Next(2, 10));
-                        if (done)
+                        var key = (component.DrawingId, component.ComponentId);
+                        // Partial milestones only move forward, 10-50 points at a time, like real work.
+                        var value = milestone.Kind == MilestoneKind.Checkbox
+                            ? MilestoneValues.Complete
+                            : Math.Min(MilestoneValues.Complete, partial.GetValueOrDefault(key) + 10 * random.Next(1, 6));
+                        DrawingDocument.SetMilestone(doc, component.ComponentId, milestone.Name, value);
+                        partial[key] = value;
+                        if (value >= MilestoneValues.Complete)
                         {
-                            next[(component.DrawingId, component.ComponentId)] = index + 1;
+                            next[key] = index + 1;
+                            partial[key] = 0;
                         }
                     }
                 });
