@@ -170,6 +170,25 @@ $('#new-project-form').addEventListener('submit', async (event) => {
   openProject(id)
 })
 
+// The generated sample (500 drawings, 20,000 components, three weeks of history), loaded once.
+$('#load-sample').addEventListener('click', async () => {
+  const note = $('#sample-note')
+  const button = $('#load-sample')
+  button.disabled = true
+  note.hidden = false
+  note.textContent = 'Generating the sample project… (about a minute)'
+  const response = await api('/api/progress/sample-project', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
+  button.disabled = false
+  if (!response.ok) {
+    note.textContent = await problemText(response)
+    return
+  }
+  const { id } = await response.json()
+  note.textContent = 'Loaded. Its history is being projected; progress fills in over the next seconds.'
+  await refreshProjects()
+  openProject(id)
+})
+
 const openProject = async (projectId) => {
   closeDrawing()
   state.projectId = projectId
@@ -197,6 +216,7 @@ const refreshProject = async (withChart) => {
   const [areas, drawings] = await Promise.all([json(`/api/progress/projects/${id}/areas`), json(`/api/progress/projects/${id}/drawings?take=1000`)])
   renderAreas(areas)
   renderDrawings(drawings)
+  refreshProjects().catch(() => {})
   if (withChart || Date.now() - (state.chartAt ?? 0) > 5000) await refreshChart()
 }
 

@@ -27,15 +27,16 @@ internal static class ImportsApi
 
     public static void Map(WebApplication app)
     {
-        var api = app.MapGroup("/api/projects/{id}/imports").RequireAuthorization();
-        api.MapPost("/", UploadAsync);
+        var api = app.MapGroup("/api/projects/{id}/imports").RequireAuthorization().WithTags("progress");
+        api.MapPost("/", UploadAsync).WithSummary("Upload a drawing or component CSV (the body, text/csv); 202 with the import's status URL");
         api.MapGet("/", async (string id, ClaimsPrincipal principal, ProjectAccess access, ImportQueue queue, CancellationToken ct) =>
             await ProjectAuthorization.RequireAsync(id, principal, access, Role.Viewer, ct)
-            ?? Results.Ok(queue.List(id).Select(j => j.Snapshot())));
+            ?? Results.Ok(queue.List(id).Select(j => j.Snapshot()))).WithSummary("The project's imports since the server started, newest first");
         api.MapGet("/{importId}", async (string id, string importId, ClaimsPrincipal principal, ProjectAccess access, ImportQueue queue, CancellationToken ct) =>
             await ProjectAuthorization.RequireAsync(id, principal, access, Role.Viewer, ct)
-            ?? (queue.Find(id, importId) is { } job ? Results.Ok(job.Snapshot()) : ImportNotFound(importId)));
-        api.MapGet("/{importId}/events", EventsAsync);
+            ?? (queue.Find(id, importId) is { } job ? Results.Ok(job.Snapshot()) : ImportNotFound(importId)))
+            .WithSummary("An import's phase, percent, totals and per-row report (row, column, message)");
+        api.MapGet("/{importId}/events", EventsAsync).WithSummary("Server-sent events: the import's status at each change until it ends");
     }
 
     private static async Task<IResult> UploadAsync(string id, string? name, HttpContext context, ClaimsPrincipal principal, ProjectAccess access,

@@ -21,13 +21,15 @@ internal static class ReportsApi
 
     public static void Map(WebApplication app)
     {
-        var api = app.MapGroup("/api/projects/{id}/reports").RequireAuthorization();
+        var api = app.MapGroup("/api/projects/{id}/reports").RequireAuthorization().WithTags("progress");
         api.MapGet("/weekly.csv", (string id, string? from, string? to, int? stalledDays, HttpContext context, ClaimsPrincipal principal, ProjectAccess access,
             WeeklyReportBuilder builder, ProgressCommands commands, TimeProvider time) =>
-            ServeAsync("csv", id, from, to, stalledDays, context, principal, access, builder, commands, time));
+            ServeAsync("csv", id, from, to, stalledDays, context, principal, access, builder, commands, time))
+            .WithSummary("The weekly report as CSV (from, to: yyyy-MM-dd; stalledDays)");
         api.MapGet("/weekly.pdf", (string id, string? from, string? to, int? stalledDays, HttpContext context, ClaimsPrincipal principal, ProjectAccess access,
             WeeklyReportBuilder builder, ProgressCommands commands, TimeProvider time) =>
-            ServeAsync("pdf", id, from, to, stalledDays, context, principal, access, builder, commands, time));
+            ServeAsync("pdf", id, from, to, stalledDays, context, principal, access, builder, commands, time))
+            .WithSummary("The weekly report as PDF (from, to: yyyy-MM-dd; stalledDays)");
     }
 
     private static async Task<IResult> ServeAsync(string format, string id, string? fromText, string? toText, int? stalledDays, HttpContext context,
