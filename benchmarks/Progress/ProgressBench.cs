@@ -77,6 +77,7 @@ public static class ProgressBench
         var updates = writer.Generate(updateCount, perUpdate);
         await writer.CommitAsync(updates);
         var changesBefore = bridge.Counters.Changes;
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var timer = Stopwatch.StartNew();
         await using (var daemon = new ProjectionDaemon(log, bridge, daemonOptions))
         {
@@ -85,9 +86,12 @@ public static class ProgressBench
             timer.Stop();
             await daemon.StopAsync();
         }
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         var changes = bridge.Counters.Changes - changesBefore;
         var throughput = changes / timer.Elapsed.TotalSeconds;
-        Console.WriteLine($"throughput: {changes:N0} milestone changes ({updateCount:N0} updates) committed to Marten events + progress documents in {timer.Elapsed.TotalMilliseconds:N0} ms = {throughput:N0} changes/s (load average {LoadAverage.Text()})");
+        // CPU of this process only (bridge + Marten client side); PostgreSQL's backends are not in it.
+        Console.WriteLine($"throughput: {changes:N0} milestone changes ({updateCount:N0} updates) committed to Marten events + progress documents in {timer.Elapsed.TotalMilliseconds:N0} ms = {throughput:N0} changes/s; " +
+            $"process CPU {cpu.TotalMicroseconds / changes:F1} µs/change, {cpu.TotalMilliseconds / timer.Elapsed.TotalMilliseconds:F2} cores busy (load average {LoadAverage.Text()})");
 
         // Lag: a steady writer, the daemon running.
         var lags = new List<double>();
