@@ -7,4 +7,7 @@ internal static partial class ProgressLog
 
     [LoggerMessage(2, LogLevel.Information, "Sample project {ProjectId} loaded: {Updates} updates of history")]
     public static partial void SampleLoaded(ILogger logger, string projectId, int updates);
+
+    [LoggerMessage(3, LogLevel.Error, "Progress store could not be migrated; /api/progress answers 503")]
+    public static partial void StartFailed(ILogger logger, Exception exception);
 }

@@ -25,6 +25,7 @@ internal static class ProgressSetup
         services.AddSingleton(sp => new ProgressQueries(sp.GetRequiredService<IDocumentStore>()));
         services.AddSingleton(sp => new MilestoneBridge(sp.GetRequiredService<IDocumentStore>(), sp.GetRequiredService<PostgresEventStore>(),
             logger: sp.GetRequiredService<ILogger<MilestoneBridge>>()));
+        services.AddSingleton<ProgressReadiness>();
         services.AddSingleton<ProgressBridgeService>();
         services.AddHostedService(sp => sp.GetRequiredService<ProgressBridgeService>());
         services.AddSingleton<ProjectAccess>();

@@ -96,6 +96,10 @@ internal static class ProgressWorkingSetLoader
         if (days.Count > 0)
         {
             var scopes = new HashSet<string>(extraScopes);
+            foreach (var projectId in projects)
+            {
+                scopes.Add(RollupKind.RollupId(projectId, RollupKind.Project, projectId));
+            }
             foreach (var drawingId in drawings)
             {
                 if (!set.Drawings.TryGetValue(drawingId, out var drawing))

@@ -68,4 +68,27 @@ public sealed class ProgressModelTests(PostgresFixture pg)
         Assert.Contains(error.Errors, e => e.Contains("D-77", StringComparison.Ordinal));
         Assert.Empty(await new ProgressQueries(store).ListDrawingsAsync("plant-2"));
     }
+
+    [Fact]
+    public async Task Redefining_a_template_reweighs_every_component_of_its_type_at_every_level()
+    {
+        await using var store = await ProgressTestKit.NewStoreAsync(pg.DataSource, "pmodeltpl");
+        var commands = new ProgressCommands(store);
+        var queries = new ProgressQueries(store);
+        await commands.CreateProjectAsync("plant-3", "Plant 3", null);
+        var (drawings, components) = ProgressTestKit.SmallProject(3, 5);
+        await commands.ImportAsync("plant-3", drawings, components);
+        var spools = components.Count(c => c.Type == ComponentTypes.Spool);
+        Assert.Equal(100.0 * components.Count, (await queries.GetRollupAsync("plant-3", RollupKind.Project, "plant-3"))!.Total);
+
+        await commands.DefineTemplateAsync("plant-3", ComponentTypes.Spool, [new("Receive", 20, MilestoneKind.Checkbox), new("Erect", 30, MilestoneKind.Percent)]);
+        var project = (await queries.GetRollupAsync("plant-3", RollupKind.Project, "plant-3"))!;
+        Assert.Equal(100.0 * (components.Count - spools) + 50.0 * spools, project.Total);
+        Assert.Equal(spools, project.Milestones["Erect"].Total);
+        var drawing = (await queries.GetDrawingAsync("plant-3", "D-00"))!;
+        var spool = drawing.Components.Values.First(c => c.Type == ComponentTypes.Spool);
+        Assert.Equal(["Erect", "Receive"], spool.Milestones.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(drawing.Components.Values.Sum(c => c.Total), drawing.Total);
+        await Assert.ThrowsAsync<ProgressValidationException>(() => commands.DefineTemplateAsync("plant-3", ComponentTypes.Spool, [new("Receive", -1, MilestoneKind.Checkbox)]));
+    }
 }

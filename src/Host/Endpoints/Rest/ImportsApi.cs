@@ -27,7 +27,7 @@ internal static class ImportsApi
 
     public static void Map(WebApplication app)
     {
-        var api = app.MapGroup("/api/projects/{id}/imports").RequireAuthorization().WithTags("progress");
+        var api = app.MapGroup("/api/projects/{id}/imports").RequireAuthorization().WithTags("progress").WaitForProgressStore();
         api.MapPost("/", UploadAsync).WithSummary("Upload a drawing or component CSV (the body, text/csv); 202 with the import's status URL");
         api.MapGet("/", async (string id, ClaimsPrincipal principal, ProjectAccess access, ImportQueue queue, CancellationToken ct) =>
             await ProjectAuthorization.RequireAsync(id, principal, access, Role.Viewer, ct)

@@ -26,6 +26,19 @@ internal static class ProgressApi
     {
         app.MapOpenApi();
         var api = app.MapGroup("/api/progress").RequireAuthorization().WithTags("progress");
+        api.AddEndpointFilter(async (context, next) =>
+        {
+            var readiness = context.HttpContext.RequestServices.GetRequiredService<ProgressReadiness>();
+            try
+            {
+                await readiness.Ready.WaitAsync(context.HttpContext.RequestAborted);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                return Problem(503, "progress-unavailable", "the progress store could not be set up; see the server log");
+            }
+            return await next(context);
+        });
         api.MapPost("/projects", async (CreateProject? body, ClaimsPrincipal principal, ProgressCommands commands, ProgressQueries queries, ProjectAccess access, CancellationToken ct) =>
         {
             if (body is null)

@@ -12,6 +12,27 @@ namespace CrdtCollab.Host.Endpoints.Rest;
 /// </summary>
 internal static class ProjectAuthorization
 {
+    /// <summary>
+    /// Holds the group's requests until the progress store is migrated (it migrates in the
+    /// background at start), and answers 503 when that failed, as <c>/api/progress</c> does.
+    /// </summary>
+    public static RouteGroupBuilder WaitForProgressStore(this RouteGroupBuilder group)
+    {
+        group.AddEndpointFilter(async (context, next) =>
+        {
+            try
+            {
+                await context.HttpContext.RequestServices.GetRequiredService<ProgressReadiness>().Ready.WaitAsync(context.HttpContext.RequestAborted);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                return Results.Problem(statusCode: 503, title: "progress-unavailable", detail: "the progress store could not be set up; see the server log");
+            }
+            return await next(context);
+        });
+        return group;
+    }
+
     /// <summary>Null when the caller has at least <paramref name="needed"/> on the project; otherwise the refusal.</summary>
     public static async Task<IResult?> RequireAsync(string projectId, ClaimsPrincipal principal, ProjectAccess access, Role needed, CancellationToken ct)
     {

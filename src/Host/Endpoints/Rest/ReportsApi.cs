@@ -21,7 +21,7 @@ internal static class ReportsApi
 
     public static void Map(WebApplication app)
     {
-        var api = app.MapGroup("/api/projects/{id}/reports").RequireAuthorization().WithTags("progress");
+        var api = app.MapGroup("/api/projects/{id}/reports").RequireAuthorization().WithTags("progress").WaitForProgressStore();
         api.MapGet("/weekly.csv", (string id, string? from, string? to, int? stalledDays, HttpContext context, ClaimsPrincipal principal, ProjectAccess access,
             WeeklyReportBuilder builder, ProgressCommands commands, TimeProvider time) =>
             ServeAsync("csv", id, from, to, stalledDays, context, principal, access, builder, commands, time))
