@@ -26,6 +26,14 @@ public sealed class ImportLimits
     [Range(16, 1_000_000)]
     public int MaxFieldChars { get; set; } = 4096;
 
+    /// <summary>
+    /// Rows per transaction when storing. Each chunk's <c>ImportAsync</c> reads the project's
+    /// drawings to diff against, so fewer, larger chunks are faster; 20,000 component specs are
+    /// still only a few MB.
+    /// </summary>
+    [Range(100, 1_000_000)]
+    public int ChunkRows { get; set; } = 20_000;
+
     /// <summary>Errors kept in a report; past it the report counts the rest.</summary>
     [Range(1, 100_000)]
     public int MaxReportedErrors { get; set; } = 1000;

@@ -10,7 +10,7 @@ namespace CrdtCollab.Progress.Import;
 /// <item>Validate: every row is checked (fields, duplicates, known drawings and types). Any error
 /// rejects the whole file and nothing is stored: the report lists every problem.</item>
 /// <item>Apply: the file is read again and handed to <see cref="ProgressCommands.ImportAsync"/> in
-/// chunks of <see cref="ChunkRows"/> rows, each chunk one Marten transaction that appends only what
+/// chunks of <see cref="ImportLimits.ChunkRows"/> rows, each chunk one Marten transaction that appends only what
 /// changed. A file imported before changes nothing; changed rows update.</item>
 /// </list>
 /// If applying stops midway (storage down, a concurrent import, shutdown) the job fails with what
@@ -19,12 +19,6 @@ namespace CrdtCollab.Progress.Import;
 /// </summary>
 public sealed class ImportRunner
 {
-    /// <summary>
-    /// Rows per transaction: a chunk is small in memory, and few enough chunks that the project
-    /// read each one does (the current drawings, to diff against) is not repeated too often.
-    /// </summary>
-    public const int ChunkRows = 5000;
-
     private readonly ProgressCommands _commands;
     private readonly ProgressQueries _queries;
     private readonly ImportLimits _limits;
@@ -120,14 +114,14 @@ public sealed class ImportRunner
         if (file.Schema.Kind == ImportKind.Components && file.DefinesDrawings)
         {
             // Drawings first, so every component chunk finds its drawing.
-            foreach (var chunk in validator.DefinedDrawings.Chunk(ChunkRows))
+            foreach (var chunk in validator.DefinedDrawings.Chunk(_limits.ChunkRows))
             {
                 var result = await _commands.ImportAsync(job.ProjectId, chunk, [], ct).ConfigureAwait(false);
                 job.Applied(0, result);
             }
         }
-        var drawings = new List<DrawingSpec>(ChunkRows);
-        var components = new List<ComponentSpec>(ChunkRows);
+        var drawings = new List<DrawingSpec>();
+        var components = new List<ComponentSpec>();
         await foreach (var record in file.RecordsAsync(discard, null, ct).ConfigureAwait(false))
         {
             if (file.Schema.Kind == ImportKind.Drawings)
@@ -138,7 +132,7 @@ public sealed class ImportRunner
             {
                 components.Add(ImportValidator.ComponentOf(record));
             }
-            if (drawings.Count + components.Count == ChunkRows)
+            if (drawings.Count + components.Count == _limits.ChunkRows)
             {
                 await FlushAsync(job, drawings, components, ct).ConfigureAwait(false);
             }

@@ -29,7 +29,7 @@ public sealed class ImportRunnerTests(PostgresFixture pg) : IDisposable
         var commands = new ProgressCommands(store);
         var queries = new ProgressQueries(store);
         await commands.CreateProjectAsync(projectId, "Plant 1", "alice");
-        return new Kit(store, commands, queries, new ImportRunner(commands, queries, new ImportLimits(), NullLogger<ImportRunner>.Instance));
+        return new Kit(store, commands, queries, new ImportRunner(commands, queries, new ImportLimits { ChunkRows = 5000 }, NullLogger<ImportRunner>.Instance));
     }
 
     private async Task<ImportStatus> ImportAsync(Kit kit, string csv, string projectId = "plant-1")
