@@ -1,4 +1,5 @@
 using CrdtCollab.Progress.Documents;
+using CrdtCollab.Progress.Domain;
 using CrdtCollab.Progress.Projections;
 using Marten;
 
@@ -106,5 +107,19 @@ public sealed class ProgressQueries
             .Where(d => d.ProjectId == projectId && d.Kind == kind && d.Day >= from && d.Day <= to)
             .OrderBy(d => d.Key).ThenBy(d => d.Day)
             .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Milestone changes of a project whose update was committed in [<paramref name="from"/>,
+    /// <paramref name="to"/>), oldest first (who changed what, for reports). Reads Marten's events,
+    /// the domain record, not the CRDT log.
+    /// </summary>
+    public async Task<IReadOnlyList<MilestoneProgressChanged>> ListChangesAsync(string projectId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        await using var session = _store.QuerySession();
+        var changes = await session.Events.QueryRawEventDataOnly<MilestoneProgressChanged>()
+            .Where(e => e.ProjectId == projectId && e.At >= from && e.At < to)
+            .ToListAsync(cancellationToken);
+        return [.. changes.OrderBy(e => e.SourcePosition).ThenBy(e => e.ComponentId, StringComparer.Ordinal).ThenBy(e => e.Milestone, StringComparer.Ordinal)];
     }
 }

@@ -48,6 +48,9 @@ public sealed class BridgeTests(PostgresFixture pg)
         Assert.Equal(80, Assert.Single(history).Earned, 9);
         Assert.Equal(2, history[0].Changes);
         Assert.Equal(2, bridge.Counters.Changes);
+        Assert.Equal(events, await queries.ListChangesAsync("plant", log[0].Timestamp, log[1].Timestamp.AddTicks(10)));
+        Assert.Equal([events[1]], await queries.ListChangesAsync("plant", log[1].Timestamp, log[1].Timestamp.AddTicks(10)));
+        Assert.Empty(await queries.ListChangesAsync("other", log[0].Timestamp, log[1].Timestamp.AddTicks(10)));
     }
 
     [Fact]
