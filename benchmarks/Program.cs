@@ -16,6 +16,9 @@ switch (args.Length > 0 ? args[0] : "")
     case "profile": return ProfileMode.Run(args[1..]);
     case "eventstore": return CrdtCollab.Benchmarks.EventStore.EventStoreBench.Run(args[1..]);
     case "sync": return CrdtCollab.Benchmarks.Sync.SyncBench.Run(args[1..]);
+    case "progress": return CrdtCollab.Benchmarks.Progress.ProgressBench.Run(args[1..]);
+    case "progress-report": return CrdtCollab.Benchmarks.Progress.ReportBenchmark.Run(args[1..]);
+    case "progress-import": return CrdtCollab.Benchmarks.Progress.ImportBenchmark.Run(args[1..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

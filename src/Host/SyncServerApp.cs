@@ -67,6 +67,8 @@ public static class SyncServerApp
         AddSecurity(builder.Services, auth, limits, options.DataDirectory ?? EmbeddedPostgres.DefaultDataDirectory());
         ScaleOut.ScaleOutSetup.Add(builder, options);
         Observability.ObservabilitySetup.AddObservability(builder);
+        Progress.ProgressSetup.Add(builder.Services, options);
+        Imports.ProgressIoSetup.Add(builder);
 
         var app = builder.Build();
         await app.Services.GetRequiredService<PostgresEventStore>().MigrateAsync();
@@ -86,9 +88,11 @@ public static class SyncServerApp
         app.UseAuthorization();
         AuthApi.Map(app, auth);
         DocumentsApi.Map(app);
+        ProgressApi.Map(app);
         YWebSocketEndpoint.Map(app);
         HocuspocusEndpoint.Map(app);
         app.MapHub<SyncHub>("/hubs/sync");
+        Imports.ProgressIoSetup.Map(app);
         app.Lifetime.ApplicationStarted.Register(() =>
             HostLog.Startup(app.Logger, $"CrdtCollab sync server on {string.Join(", ", app.Urls)} (demo at /, y-websocket at /ws/{{id}}, Hocuspocus at /hocuspocus, SignalR at /hubs/sync); schema {options.Schema}"));
         return app;

@@ -1,4 +1,5 @@
-// Bundles the demo (and the SignalR provider it uses) into the Host's wwwroot: app.js + app.css.
+// Bundles the demo (and the SignalR provider it uses) into the Host's wwwroot: app.js + app.css,
+// and the progress board: board.js + board.css.
 // Run by ClientApp.targets before the Host builds; `node build.mjs` by hand works the same.
 import * as esbuild from 'esbuild'
 import { fileURLToPath } from 'node:url'
@@ -8,7 +9,7 @@ const here = path.dirname(fileURLToPath(import.meta.url))
 const outdir = path.join(here, '..', 'wwwroot')
 
 const result = await esbuild.build({
-  entryPoints: { app: path.join(here, 'src', 'demo.js') },
+  entryPoints: { app: path.join(here, 'src', 'demo.js'), board: path.join(here, 'src', 'board.js') },
   bundle: true,
   format: 'esm',
   platform: 'browser',

@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using CrdtCollab.EventStore;
+using CrdtCollab.Progress;
+using CrdtCollab.Progress.Bridge;
+using CrdtCollab.Progress.Projections;
+using Marten;
+
+namespace CrdtCollab.Host.Progress;
+
+/// <summary>
+/// Migrates the progress store in the background (the sync server starts without waiting; progress
+/// requests wait on <see cref="ProgressReadiness"/>), then runs the milestone bridge on a
+/// <see cref="ProjectionDaemon"/> (one leader across nodes; the others stand by). Stopping rolls
+/// back an in-flight batch, which the next leader redoes.
+/// </summary>
+internal sealed class ProgressBridgeService(IDocumentStore store, PostgresEventStore log, MilestoneBridge bridge, ProgressReadiness readiness,
+    ILogger<ProjectionDaemon> daemonLogger, ILogger<ProgressBridgeService> logger) : BackgroundService
+{
+    /// <summary>200 ms: NOTIFY wakes the daemon at once; this only bounds the lag behind an unrelated long transaction.</summary>
+    public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
+
+    private ProjectionDaemon? _daemon;
+
+    /// <summary>The running daemon, once the store is ready.</summary>
+    public ProjectionDaemon? Daemon => _daemon;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            await ProgressStore.MigrateAsync(store, stoppingToken);
+            await using (var session = store.QuerySession())
+            {
+                // The first query pays Marten's one-time set-up, so the first request does not.
+                _ = await session.Query<ProjectSetup>().Take(1).ToListAsync(stoppingToken);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            ProgressLog.StartFailed(logger, e);
+            readiness.SetFailed(e);
+            return;
+        }
+        ProgressLog.Started(logger, watch.ElapsedMilliseconds);
+        readiness.SetReady();
+        await using var daemon = new ProjectionDaemon(log, bridge, new ProjectionDaemonOptions { PollInterval = PollInterval }, daemonLogger);
+        _daemon = daemon;
+        daemon.Start();
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        await daemon.StopAsync();
+    }
+}
