@@ -26,7 +26,7 @@ namespace CrdtCollab.Benchmarks.Progress;
 /// covers it (p50/p99/max).</item>
 /// </list>
 /// Run: <c>dotnet run -c Release --project benchmarks -- progress [--drawings 500] [--components 40]
-/// [--updates 10000] [--per-update 2] [--rate 500] [--seconds 20]</c>.
+/// [--updates 10000] [--per-update 2] [--rate 500] [--seconds 20] [--batch 2000]</c>.
 /// </summary>
 public static class ProgressBench
 {
@@ -64,7 +64,7 @@ public static class ProgressBench
         var writer = new BenchWriter(log, projectId, drawings, components);
         await writer.SeedAsync();
         var bridge = new MilestoneBridge(store, log);
-        var daemonOptions = new ProjectionDaemonOptions { PollInterval = TimeSpan.FromMilliseconds(100) };
+        var daemonOptions = new ProjectionDaemonOptions { PollInterval = TimeSpan.FromMilliseconds(100), BatchSize = Arg(args, "--batch", 2_000) };
         await using (var warm = new ProjectionDaemon(log, bridge, daemonOptions))
         {
             // The seeds make the bridge build a replica of every drawing (what a long-running server has).

@@ -137,7 +137,7 @@ public sealed class MilestoneBridge : IAsyncProjection
                 domainEvents[i] = new MilestoneProgressChanged(
                     drawing.ProjectId, drawing.DrawingId, component, milestone, from, to, update.UserId, update.Timestamp, update.GlobalPosition);
             }
-            session.Events.Append(ProgressIds.DrawingStream(drawing.ProjectId, drawing.DrawingId), domainEvents);
+            session.Events.Append(ProgressIds.ChangesStream(drawing.ProjectId), domainEvents);
             appended += domainEvents.Length;
         }
         counters.Changes = appended;

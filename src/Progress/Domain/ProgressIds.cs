@@ -53,8 +53,12 @@ public static class ProgressIds
     public static string ProjectStream(string projectId) => "project." + projectId;
 
     /// <summary>
-    /// The Marten stream of a drawing's <see cref="MilestoneProgressChanged"/> events; equal to the
-    /// drawing's CRDT document id, so one name follows the drawing through both stores.
+    /// The Marten stream of a project's <see cref="MilestoneProgressChanged"/> events. One stream per
+    /// project, not per drawing: Marten's quick append costs per stream, and a bridge batch touching
+    /// 500 drawings appended in half the time to one stream (measured with the progress benchmark).
     /// </summary>
+    public static string ChangesStream(string projectId) => "progress." + projectId;
+
+    /// <summary>A drawing's name in both stores: its CRDT document id (changes are appended to <see cref="ChangesStream"/>).</summary>
     public static string DrawingStream(string projectId, string drawingId) => DrawingDocumentIds.For(projectId, drawingId);
 }
