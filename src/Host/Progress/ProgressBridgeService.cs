@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CrdtCollab.EventStore;
+using CrdtCollab.Host.Observability;
 using CrdtCollab.Progress;
 using CrdtCollab.Progress.Bridge;
 using CrdtCollab.Progress.Projections;
@@ -14,7 +15,7 @@ namespace CrdtCollab.Host.Progress;
 /// back an in-flight batch, which the next leader redoes.
 /// </summary>
 internal sealed class ProgressBridgeService(IDocumentStore store, PostgresEventStore log, MilestoneBridge bridge, ProgressReadiness readiness,
-    ILogger<ProjectionDaemon> daemonLogger, ILogger<ProgressBridgeService> logger) : BackgroundService
+    ProjectionMonitor monitor, ILogger<ProjectionDaemon> daemonLogger, ILogger<ProgressBridgeService> logger) : BackgroundService
 {
     /// <summary>200 ms: NOTIFY wakes the daemon at once; this only bounds the lag behind an unrelated long transaction.</summary>
     public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
@@ -52,6 +53,8 @@ internal sealed class ProgressBridgeService(IDocumentStore store, PostgresEventS
         readiness.SetReady();
         await using var daemon = new ProjectionDaemon(log, bridge, new ProjectionDaemonOptions { PollInterval = PollInterval, BatchSize = BatchSize }, daemonLogger);
         _daemon = daemon;
+        // Lag, leadership and readiness (/metrics, /health/ready) watch the bridge like every daemon.
+        using var watched = monitor.Register(daemon);
         daemon.Start();
         try
         {

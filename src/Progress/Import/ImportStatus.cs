@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace CrdtCollab.Progress.Import;
 
-/// <summary>What <c>GET /api/projects/{id}/imports/{importId}</c> returns and the progress events carry.</summary>
+/// <summary>What <c>GET /api/progress/projects/{id}/imports/{importId}</c> returns and the progress events carry.</summary>
 public sealed record ImportStatus(
     [property: JsonPropertyName("id")] string Id,
     [property: JsonPropertyName("projectId")] string ProjectId,

@@ -71,7 +71,7 @@ public sealed class ImportsApiTests(PostgresFixture postgres)
         using var alice = await server.HttpAsync("alice");
         var csv = Components(drawings: 40, perDrawing: 100); // 4,000 rows: several progress steps
 
-        var response = await alice.PostAsync($"/api/projects/{Project}/imports?name=plant.csv", Csv(csv));
+        var response = await alice.PostAsync($"/api/progress/projects/{Project}/imports?name=plant.csv", Csv(csv));
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var location = response.Headers.Location!;
         var accepted = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -104,13 +104,13 @@ public sealed class ImportsApiTests(PostgresFixture postgres)
             return (await session.Events.FetchStreamStateAsync(ProgressIds.ProjectStream(Project)))!.Version;
         }
         var version = await Version();
-        var again = await alice.PostAsync($"/api/projects/{Project}/imports", Csv(csv));
+        var again = await alice.PostAsync($"/api/progress/projects/{Project}/imports", Csv(csv));
         var second = await WaitDoneAsync(alice, again.Headers.Location!);
         Assert.Equal("succeeded", second.GetProperty("phase").GetString());
         Assert.False(second.GetProperty("totals").GetProperty("changed").GetBoolean());
         Assert.Equal(version, await Version());
 
-        var list = await alice.GetFromJsonAsync<JsonElement>($"/api/projects/{Project}/imports");
+        var list = await alice.GetFromJsonAsync<JsonElement>($"/api/progress/projects/{Project}/imports");
         Assert.Equal(2, list.GetArrayLength());
     }
 
@@ -120,32 +120,32 @@ public sealed class ImportsApiTests(PostgresFixture postgres)
         await using var server = await StartAsync(postgres, new() { ["Progress:Import:MaxFileBytes"] = "4096" });
         using var alice = await server.HttpAsync("alice");
 
-        var large = await ProblemAsync(await alice.PostAsync($"/api/projects/{Project}/imports", Csv(Components(10, 20))), HttpStatusCode.RequestEntityTooLarge);
+        var large = await ProblemAsync(await alice.PostAsync($"/api/progress/projects/{Project}/imports", Csv(Components(10, 20))), HttpStatusCode.RequestEntityTooLarge);
         Assert.Contains("4,096 bytes", large.GetProperty("detail").GetString(), StringComparison.Ordinal);
 
         // Without a Content-Length the counting copy stops it.
         var chunked = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(Components(10, 20))));
         chunked.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
         chunked.Headers.ContentLength = null;
-        using (var request = new HttpRequestMessage(HttpMethod.Post, $"/api/projects/{Project}/imports") { Content = chunked })
+        using (var request = new HttpRequestMessage(HttpMethod.Post, $"/api/progress/projects/{Project}/imports") { Content = chunked })
         {
             request.Headers.TransferEncodingChunked = true;
             await ProblemAsync(await alice.SendAsync(request), HttpStatusCode.RequestEntityTooLarge);
         }
 
         var form = new MultipartFormDataContent { { new StringContent("drawing,area,system\nP-1,A,S\n"), "file", "a.csv" } };
-        await ProblemAsync(await alice.PostAsync($"/api/projects/{Project}/imports", form), HttpStatusCode.UnsupportedMediaType);
-        await ProblemAsync(await alice.PostAsync($"/api/projects/{Project}/imports", Csv("")), HttpStatusCode.BadRequest);
+        await ProblemAsync(await alice.PostAsync($"/api/progress/projects/{Project}/imports", form), HttpStatusCode.UnsupportedMediaType);
+        await ProblemAsync(await alice.PostAsync($"/api/progress/projects/{Project}/imports", Csv("")), HttpStatusCode.BadRequest);
 
         var latin1 = new ByteArrayContent(Encoding.Latin1.GetBytes("drawing,title,area,system\nP-1,Ø pipe,A,S\n"));
         latin1.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
-        var rejected = await WaitDoneAsync(alice, (await alice.PostAsync($"/api/projects/{Project}/imports", latin1)).Headers.Location!);
+        var rejected = await WaitDoneAsync(alice, (await alice.PostAsync($"/api/progress/projects/{Project}/imports", latin1)).Headers.Location!);
         Assert.Equal("rejected", rejected.GetProperty("phase").GetString());
         var error = rejected.GetProperty("errors")[0];
         Assert.Equal((2, "title"), (error.GetProperty("row").GetInt32(), error.GetProperty("column").GetString()));
         Assert.Contains("not UTF-8", error.GetProperty("message").GetString(), StringComparison.Ordinal);
 
-        var formula = await WaitDoneAsync(alice, (await alice.PostAsync($"/api/projects/{Project}/imports", Csv("drawing,title,area,system\nP-1,=cmd|' /C calc'!A0,A,S\n"))).Headers.Location!);
+        var formula = await WaitDoneAsync(alice, (await alice.PostAsync($"/api/progress/projects/{Project}/imports", Csv("drawing,title,area,system\nP-1,=cmd|' /C calc'!A0,A,S\n"))).Headers.Location!);
         Assert.Equal("rejected", formula.GetProperty("phase").GetString());
         Assert.Contains("formula", formula.GetProperty("errors")[0].GetProperty("message").GetString(), StringComparison.Ordinal);
 
@@ -161,18 +161,18 @@ public sealed class ImportsApiTests(PostgresFixture postgres)
         using var bob = await server.HttpAsync("bob");
         using var anonymous = new HttpClient { BaseAddress = server.BaseUrl };
 
-        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsync($"/api/projects/{Project}/imports", Csv("drawing,area,system\nP-1,A,S\n"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsync($"/api/progress/projects/{Project}/imports", Csv("drawing,area,system\nP-1,A,S\n"))).StatusCode);
         // Alice created the project and owns it; Bob has the link role (editor) until she makes him a viewer.
-        Assert.Equal(HttpStatusCode.OK, (await alice.GetAsync($"/api/projects/{Project}/imports")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await bob.GetAsync($"/api/projects/{Project}/imports")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await alice.GetAsync($"/api/progress/projects/{Project}/imports")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await bob.GetAsync($"/api/progress/projects/{Project}/imports")).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await alice.PutAsJsonAsync($"/api/documents/project.{Project}/permissions/bob", new { role = "viewer" })).StatusCode);
-        var forbidden = await ProblemAsync(await bob.PostAsync($"/api/projects/{Project}/imports", Csv("drawing,area,system\nP-1,A,S\n")), HttpStatusCode.Forbidden);
+        var forbidden = await ProblemAsync(await bob.PostAsync($"/api/progress/projects/{Project}/imports", Csv("drawing,area,system\nP-1,A,S\n")), HttpStatusCode.Forbidden);
         Assert.Contains("editor", forbidden.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.OK, (await bob.GetAsync($"/api/projects/{Project}/reports/weekly.csv")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await bob.GetAsync($"/api/progress/projects/{Project}/reports/weekly.csv")).StatusCode);
 
-        await ProblemAsync(await alice.PostAsync("/api/projects/no-such-project/imports", Csv("drawing,area,system\nP-1,A,S\n")), HttpStatusCode.NotFound);
-        await ProblemAsync(await alice.GetAsync($"/api/projects/{Project}/imports/imp-0000"), HttpStatusCode.NotFound);
-        await ProblemAsync(await alice.GetAsync("/api/projects/Bad.Id/imports"), HttpStatusCode.BadRequest);
+        await ProblemAsync(await alice.PostAsync("/api/progress/projects/no-such-project/imports", Csv("drawing,area,system\nP-1,A,S\n")), HttpStatusCode.NotFound);
+        await ProblemAsync(await alice.GetAsync($"/api/progress/projects/{Project}/imports/imp-0000"), HttpStatusCode.NotFound);
+        await ProblemAsync(await alice.GetAsync("/api/progress/projects/Bad.Id/imports"), HttpStatusCode.BadRequest);
     }
 
     [Fact]
@@ -180,22 +180,22 @@ public sealed class ImportsApiTests(PostgresFixture postgres)
     {
         await using var server = await StartAsync(postgres);
         using var alice = await server.HttpAsync("alice");
-        var import = await alice.PostAsync($"/api/projects/{Project}/imports", Csv(Components(3, 2)));
+        var import = await alice.PostAsync($"/api/progress/projects/{Project}/imports", Csv(Components(3, 2)));
         await WaitDoneAsync(alice, import.Headers.Location!);
 
-        var csv = await alice.GetAsync($"/api/projects/{Project}/reports/weekly.csv?from=2026-11-23&to=2026-11-29");
+        var csv = await alice.GetAsync($"/api/progress/projects/{Project}/reports/weekly.csv?from=2026-11-23&to=2026-11-29");
         Assert.Equal(HttpStatusCode.OK, csv.StatusCode);
         Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
         Assert.Equal($"{Project}-weekly-2026-11-23-to-2026-11-29.csv", csv.Content.Headers.ContentDisposition?.FileNameStar ?? csv.Content.Headers.ContentDisposition?.FileName);
         Assert.StartsWith("section,key,name", await csv.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
-        var pdf = await alice.GetAsync($"/api/projects/{Project}/reports/weekly.pdf?from=2026-11-23&to=2026-11-29");
+        var pdf = await alice.GetAsync($"/api/progress/projects/{Project}/reports/weekly.pdf?from=2026-11-23&to=2026-11-29");
         Assert.Equal("application/pdf", pdf.Content.Headers.ContentType?.MediaType);
         Assert.StartsWith("%PDF-", Encoding.ASCII.GetString((await pdf.Content.ReadAsByteArrayAsync())[..5]), StringComparison.Ordinal);
 
-        await ProblemAsync(await alice.GetAsync($"/api/projects/{Project}/reports/weekly.pdf?from=2026-11-30&to=2026-11-23"), HttpStatusCode.BadRequest);
-        await ProblemAsync(await alice.GetAsync($"/api/projects/{Project}/reports/weekly.pdf?from=yesterday"), HttpStatusCode.BadRequest);
-        await ProblemAsync(await alice.GetAsync($"/api/projects/{Project}/reports/weekly.csv?stalledDays=0"), HttpStatusCode.BadRequest);
+        await ProblemAsync(await alice.GetAsync($"/api/progress/projects/{Project}/reports/weekly.pdf?from=2026-11-30&to=2026-11-23"), HttpStatusCode.BadRequest);
+        await ProblemAsync(await alice.GetAsync($"/api/progress/projects/{Project}/reports/weekly.pdf?from=yesterday"), HttpStatusCode.BadRequest);
+        await ProblemAsync(await alice.GetAsync($"/api/progress/projects/{Project}/reports/weekly.csv?stalledDays=0"), HttpStatusCode.BadRequest);
 
         await using var session = server.Services.GetRequiredService<IDocumentStore>().QuerySession();
         var issued = await session.Events.QueryRawEventDataOnly<ReportIssued>().Where(r => r.ProjectId == Project).ToListAsync();

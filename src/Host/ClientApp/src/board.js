@@ -283,7 +283,7 @@ $('#import-form').addEventListener('submit', async (event) => {
   setBar(bar, 0)
   result.textContent = `Uploading ${file.name}…`
   const projectId = state.projectId
-  const response = await api(`/api/projects/${projectId}/imports?name=${encodeURIComponent(file.name)}`, {
+  const response = await api(`/api/progress/projects/${projectId}/imports?name=${encodeURIComponent(file.name)}`, {
     method: 'POST', headers: { 'content-type': 'text/csv' }, body: file,
   })
   if (!response.ok) {
@@ -292,7 +292,7 @@ $('#import-form').addEventListener('submit', async (event) => {
     return
   }
   const accepted = await response.json()
-  const events = new EventSource(`/api/projects/${projectId}/imports/${accepted.id}/events?access_token=${encodeURIComponent(auth.token)}`)
+  const events = new EventSource(`/api/progress/projects/${projectId}/imports/${accepted.id}/events?access_token=${encodeURIComponent(auth.token)}`)
   events.addEventListener('progress', (message) => {
     const status = JSON.parse(message.data)
     bar.dataset.phase = status.phase
@@ -347,7 +347,7 @@ for (const button of document.querySelectorAll('.report-buttons button')) {
     const format = button.dataset.format
     const error = $('#report-error')
     const query = new URLSearchParams({ from: $('#report-from').value, to: $('#report-to').value })
-    const response = await api(`/api/projects/${state.projectId}/reports/weekly.${format}?${query}`, { headers: { accept: '*/*' } })
+    const response = await api(`/api/progress/projects/${state.projectId}/reports/weekly.${format}?${query}`, { headers: { accept: '*/*' } })
     if (!response.ok) {
       error.textContent = await problemText(response)
       error.hidden = false

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace CrdtCollab.Host.Endpoints.Rest;
 
 /// <summary>
-/// <c>/api/projects/{id}/imports</c>: upload a drawing or component CSV (the request body, as
+/// <c>/api/progress/projects/{id}/imports</c>: upload a drawing or component CSV (the request body, as
 /// <c>text/csv</c>), follow its import (status with the per-row report, or a server-sent event
 /// stream for a live progress bar). Uploading needs the editor role on the project, reading a
 /// status the viewer role. Formats and rules: <c>src/Progress/Import/README.md</c>.
@@ -27,7 +27,7 @@ internal static class ImportsApi
 
     public static void Map(WebApplication app)
     {
-        var api = app.MapGroup("/api/projects/{id}/imports").RequireAuthorization().WithTags("progress").WaitForProgressStore();
+        var api = app.MapGroup("/api/progress/projects/{id}/imports").RequireAuthorization().WithTags("progress").WaitForProgressStore();
         api.MapPost("/", UploadAsync).WithSummary("Upload a drawing or component CSV (the body, text/csv); 202 with the import's status URL");
         api.MapGet("/", async (string id, ClaimsPrincipal principal, ProjectAccess access, ImportQueue queue, CancellationToken ct) =>
             await ProjectAuthorization.RequireAsync(id, principal, access, Role.Viewer, ct)
@@ -83,7 +83,7 @@ internal static class ImportsApi
         {
             return Results.Problem(statusCode: 503, title: "import-queue-full", detail: $"{ImportQueue.MaxQueued} imports are waiting; try again when one has finished");
         }
-        return Results.Accepted($"/api/projects/{id}/imports/{job.Id}", job.Snapshot());
+        return Results.Accepted($"/api/progress/projects/{id}/imports/{job.Id}", job.Snapshot());
     }
 
     private static async Task EventsAsync(string id, string importId, HttpContext context, ClaimsPrincipal principal, ProjectAccess access, ImportQueue queue, TimeProvider time)

@@ -9,7 +9,7 @@ using CrdtCollab.Progress.Reports;
 namespace CrdtCollab.Host.Endpoints.Rest;
 
 /// <summary>
-/// <c>GET /api/projects/{id}/reports/weekly.csv|.pdf?from=yyyy-MM-dd&amp;to=yyyy-MM-dd&amp;stalledDays=N</c>:
+/// <c>GET /api/progress/projects/{id}/reports/weekly.csv|.pdf?from=yyyy-MM-dd&amp;to=yyyy-MM-dd&amp;stalledDays=N</c>:
 /// the weekly report built from the Marten read models (defaults: the seven days ending today,
 /// UTC, and 7 stalled days). Each download appends a <see cref="ReportIssued"/> event. Needs the
 /// viewer role on the project.
@@ -21,7 +21,7 @@ internal static class ReportsApi
 
     public static void Map(WebApplication app)
     {
-        var api = app.MapGroup("/api/projects/{id}/reports").RequireAuthorization().WithTags("progress").WaitForProgressStore();
+        var api = app.MapGroup("/api/progress/projects/{id}/reports").RequireAuthorization().WithTags("progress").WaitForProgressStore();
         api.MapGet("/weekly.csv", (string id, string? from, string? to, int? stalledDays, HttpContext context, ClaimsPrincipal principal, ProjectAccess access,
             WeeklyReportBuilder builder, ProgressCommands commands, TimeProvider time) =>
             ServeAsync("csv", id, from, to, stalledDays, context, principal, access, builder, commands, time))
