@@ -30,7 +30,8 @@ internal static class EdgeDelete
     /// </summary>
     public static Item? TryAt(YTransaction transaction, YType parent, Item run, int offset)
     {
-        if (run.Deleted || run.Content is not ContentString)
+        // Observers read the items as yjs has them before its clean-up merges (a split-off unit).
+        if (run.Deleted || run.Content is not ContentString || transaction.Doc.TracksChanges)
         {
             return null;
         }
@@ -103,6 +104,6 @@ internal static class EdgeDelete
     {
         parent.LengthInternal--;
         transaction.DeleteSet.Add(client, clock, 1);
-        transaction.AddChangedType(parent);
+        transaction.AddChangedType(parent, null);
     }
 }

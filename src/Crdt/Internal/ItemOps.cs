@@ -286,7 +286,7 @@ internal static class ItemOps
         parent.InvalidateMarker();
         store.Add(item);
         item.Content.Integrate(transaction, item);
-        transaction.AddChangedType(parent);
+        transaction.AddChangedType(parent, item.ParentSub);
         if ((parent.ItemInternal is { Deleted: true }) || (item.ParentSub is not null && item.Right is not null))
         {
             item.Delete(transaction);

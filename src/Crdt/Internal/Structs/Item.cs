@@ -168,7 +168,7 @@ internal sealed class Item : StructBase
         MarkDeleted();
         parent.InvalidateMarker();
         transaction.DeleteSet.Add(Client, Clock, Length);
-        transaction.AddChangedType(parent);
+        transaction.AddChangedType(parent, ParentSub);
         Content.Delete(transaction);
     }
 
