@@ -95,7 +95,7 @@ internal static class EdgeDelete
     /// </summary>
     private static bool CanJoin(YTransaction transaction, Item live, Item dead, Item left, Item right) =>
         transaction.Doc.Gc && left.Client == right.Client && left.Clock + left.Length == right.Clock
-        && !left.Keep && !right.Keep && left.ParentSub is null && left.SameRightOrigin(right)
+        && !left.Keep && !right.Keep && !left.HasRedone && !right.HasRedone && left.ParentSub is null && left.SameRightOrigin(right)
         && !live.Deleted && live.Content is ContentString
         && dead.Deleted && dead.Content is ContentDeleted && !dead.Collected;
 

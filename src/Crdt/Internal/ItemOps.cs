@@ -31,6 +31,12 @@ internal static class ItemOps
         {
             right.Keep = true;
         }
+        if (left.HasRedone)
+        {
+            var store = transaction.Doc.Store;
+            var redone = store.GetRedone(left);
+            store.SetRedone(right, new Id(redone.Client, redone.Clock + diff));
+        }
         left.Right = right;
         if (right.Right is not null)
         {

@@ -31,7 +31,7 @@ internal static class RemoteTyping
             || !ReferenceEquals(left.Parent, parent)
             || parent.ItemInternal is { Deleted: true }
             || item.ParentSub is not null || left.ParentSub is not null
-            || left.Deleted || left.Keep
+            || left.Deleted || left.Keep || left.HasRedone
             || left.Client != item.Client
             || left.Clock + left.Length != item.Clock
             || item.Origin != left.LastId

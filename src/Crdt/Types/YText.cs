@@ -342,7 +342,7 @@ public partial class YText : YType
         var store = transaction.Doc.Store;
         long client = transaction.Doc.ClientId;
         // Observers read the items as yjs has them before its clean-up merges (a new item).
-        if (transaction.Doc.TracksChanges || left.Client != client || left.Deleted || left.Content is not ContentString content
+        if (transaction.Doc.TracksChanges || left.Client != client || left.Deleted || left.HasRedone || left.Content is not ContentString content
             || !ReferenceEquals(left.Parent, this) || left.ParentSub is not null || left.Keep)
         {
             return false;
