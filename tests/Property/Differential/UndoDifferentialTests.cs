@@ -84,6 +84,7 @@ public sealed class UndoDifferentialTests(YjsOracleFixture fixture, ITestOutputH
         oracle.Call("new", new JsonObject { ["doc"] = twin, ["clientID"] = 1, ["gc"] = gc, ["roots"] = YjsOracle.Roots(Roots) });
         long calls = 0;
         long effective = 0;
+        var positions = new List<RelativePosition>();
         try
         {
             JsonObject Actions(params string[] actions) => oracle.Call("undo", new JsonObject
@@ -182,6 +183,33 @@ public sealed class UndoDifferentialTests(YjsOracleFixture fixture, ITestOutputH
                 if ((int)yjs["undo"]! != um.UndoStack.Count || (int)yjs["redo"]! != um.RedoStack.Count)
                 {
                     return (calls, $"stack sizes differ after {what}: yjs {yjs["undo"]}/{yjs["redo"]}, C# {um.UndoStack.Count}/{um.RedoStack.Count}\n{log}");
+                }
+
+                // Cursors in the root text: after an undo brings deleted text back, positions in
+                // it resolve in the copy (yjs's followUndoneDeletions), as in yjs.
+                var text = a.GetText("text");
+                if (rng.Next(3) == 0)
+                {
+                    positions.Add(RelativePosition.FromTypeIndex(text, rng.Next(text.Length + 1), rng.Next(2) == 0 ? 0 : -1));
+                }
+
+                if (positions.Count > 0 && what is "undo" or "redo")
+                {
+                    var theirs2 = oracle.Call("abspos", new JsonObject
+                    {
+                        ["doc"] = twin,
+                        ["rpos"] = new JsonArray(positions.Select(p => (JsonNode)Convert.ToBase64String(p.Encode())).ToArray()),
+                    })["positions"]!.AsArray();
+                    for (var i = 0; i < positions.Count; i++)
+                    {
+                        var m = positions[i].ToAbsolutePosition(a);
+                        var mineText = m is null ? "null" : $"{m.Index}/{m.Assoc}";
+                        var theirText = theirs2[i] is { } t ? $"{(int)t["index"]!}/{(int)t["assoc"]!}" : "null";
+                        if (mineText != theirText)
+                        {
+                            return (calls, $"relative position {positions[i].ToJson()} after {what}: yjs {theirText}, C# {mineText}\n{log}");
+                        }
+                    }
                 }
             }
 
