@@ -15,7 +15,7 @@ namespace CrdtCollab.Property.Tests.Differential;
 /// pending; V1 or, in a third of the sessions, V2). After every step both event logs — each
 /// event's path, delta (text deltas with attributes), keys with old values, origin and local
 /// flag, in handler order — must be equal, and at the end the two states byte-identical.
-/// CRDT_EVENT_SESSIONS (default 400), CRDT_DIFF_SEED as for DifferentialTests.
+/// CRDT_EVENT_SESSIONS (else CRDT_DIFF_SESSIONS, else 400), CRDT_DIFF_SEED as for DifferentialTests.
 /// </summary>
 [Collection(YjsCollection.Name)]
 public sealed class EventDifferentialTests(YjsOracleFixture fixture, ITestOutputHelper output)
@@ -32,7 +32,8 @@ public sealed class EventDifferentialTests(YjsOracleFixture fixture, ITestOutput
         var seed = Environment.GetEnvironmentVariable("CRDT_DIFF_SEED") is { Length: > 0 } s
             ? int.Parse(s, CultureInfo.InvariantCulture)
             : Environment.GetEnvironmentVariable("CI") is { Length: > 0 } ? CiSeed : Random.Shared.Next();
-        var sessions = int.TryParse(Environment.GetEnvironmentVariable("CRDT_EVENT_SESSIONS"), out var n) ? n : DefaultSessions;
+        var sessions = int.TryParse(Environment.GetEnvironmentVariable("CRDT_EVENT_SESSIONS"), out var n) ? n
+            : int.TryParse(Environment.GetEnvironmentVariable("CRDT_DIFF_SESSIONS"), out n) ? n : DefaultSessions;
         output.WriteLine($"{oracle.VersionLine}; seed {seed}; {sessions} sessions");
         var failures = new List<string>();
         long events = 0;

@@ -15,7 +15,9 @@ namespace CrdtCollab.Property.Tests.Differential;
 /// same concurrent edits of a remote peer (untracked origin). Capture grouping is made explicit:
 /// the timeout never expires (a fixed clock in C#, a huge timeout in yjs), so stack items end only
 /// at stopCapturing, undo and redo. After every step the two states must be byte-identical and
-/// the stack sizes equal. CRDT_UNDO_SESSIONS (default 300), CRDT_DIFF_SEED as for DifferentialTests.
+/// the stack sizes equal, and relative positions taken in the root text along the way must resolve
+/// as in yjs after every undo and redo (they follow the redone copies). CRDT_UNDO_SESSIONS (else
+/// CRDT_DIFF_SESSIONS, else 300), CRDT_DIFF_SEED as for DifferentialTests.
 /// </summary>
 [Collection(YjsCollection.Name)]
 public sealed class UndoDifferentialTests(YjsOracleFixture fixture, ITestOutputHelper output)
@@ -32,7 +34,8 @@ public sealed class UndoDifferentialTests(YjsOracleFixture fixture, ITestOutputH
         var seed = Environment.GetEnvironmentVariable("CRDT_DIFF_SEED") is { Length: > 0 } s
             ? int.Parse(s, CultureInfo.InvariantCulture)
             : Environment.GetEnvironmentVariable("CI") is { Length: > 0 } ? CiSeed : Random.Shared.Next();
-        var sessions = int.TryParse(Environment.GetEnvironmentVariable("CRDT_UNDO_SESSIONS"), out var n) ? n : DefaultSessions;
+        var sessions = int.TryParse(Environment.GetEnvironmentVariable("CRDT_UNDO_SESSIONS"), out var n) ? n
+            : int.TryParse(Environment.GetEnvironmentVariable("CRDT_DIFF_SESSIONS"), out n) ? n : DefaultSessions;
         output.WriteLine($"{oracle.VersionLine}; seed {seed}; {sessions} sessions");
         var failures = new List<string>();
         long undos = 0;
