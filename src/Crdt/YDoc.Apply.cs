@@ -172,7 +172,7 @@ public sealed partial class YDoc
                     }
                     int index = structs!.FindIndex(clock);
                     var s = structs![index];
-                    if (end - clock == 1 && s is Item { Parent: YText { HasFormatting: false } text } item
+                    if (end - clock == 1 && s is Item { Parent: YText { ContainsFormats: false } text } item
                         && EdgeDelete.TryAt(transaction, text, item, (int)(clock - item.Clock)) is not null)
                     {
                         // A peer's backspace beside a run deleted earlier, in place as for local

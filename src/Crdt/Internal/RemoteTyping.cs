@@ -27,7 +27,7 @@ internal static class RemoteTyping
             || item.Left is not { } left
             || item.Content is not ContentString text
             || left.Content is not ContentString leftText
-            || item.Parent is not YText { HasFormatting: false } parent
+            || item.Parent is not YText { ContainsFormats: false } parent
             || !ReferenceEquals(left.Parent, parent)
             || parent.ItemInternal is { Deleted: true }
             || item.ParentSub is not null || left.ParentSub is not null

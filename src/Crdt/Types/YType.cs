@@ -20,6 +20,13 @@ public abstract partial class YType
     /// <summary>The last transaction that recorded this type as changed (dedupes the list cheaply).</summary>
     internal YTransaction? LastChangedBy;
 
+    /// <summary>
+    /// Whether a formatting marker was ever integrated into this type, also while it was an untyped
+    /// root placeholder (yjs's <c>_hasFormatting</c>, <see cref="YText.HasFormatting"/>, is not
+    /// carried over when a placeholder becomes a text, so it cannot decide the plain fast paths).
+    /// </summary>
+    internal bool ContainsFormats;
+
     /// <summary>This type's index in <see cref="LastChangedBy"/>'s changed types.</summary>
     internal int ChangedIndex;
 
@@ -69,6 +76,7 @@ public abstract partial class YType
             Map[key] = item;
         }
         LengthInternal = placeholder.LengthInternal;
+        ContainsFormats = placeholder.ContainsFormats;
         for (var n = Start; n is not null; n = n.Right)
         {
             n.Parent = this;
