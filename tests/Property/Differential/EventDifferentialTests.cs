@@ -45,6 +45,12 @@ public sealed class EventDifferentialTests(YjsOracleFixture fixture, ITestOutput
             {
                 failures.Add($"seed {unchecked(seed + i)}: {failure}");
             }
+
+            // A long run reports its progress to a file, as the test output appears only at the end.
+            if ((i + 1) % 1000 == 0 && Environment.GetEnvironmentVariable("CRDT_DIFF_PROGRESS") is { Length: > 0 } progress)
+            {
+                File.AppendAllText(progress, FormattableString.Invariant($"{DateTime.UtcNow:HH:mm:ss} {GetType().Name}: {i + 1} sessions, {failures.Count} failing\n"));
+            }
         }
 
         output.WriteLine($"{events} log entries compared; {failures.Count} failing sessions");
