@@ -224,7 +224,7 @@ internal static class UndoRedo
         var redone = new Item(client, clock, left, left?.LastId, right, right?.Id, parentType, item.ParentSub, item.Content.Copy());
         store.SetRedone(item, new Id(client, clock));
         KeepItem(redone, true);
-        ItemOps.Integrate(transaction, redone, 0);
+        ItemOps.Integrate(transaction, redone, 0, redo: true);
         return redone;
     }
 }

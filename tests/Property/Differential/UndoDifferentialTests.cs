@@ -181,6 +181,15 @@ public sealed class UndoDifferentialTests(YjsOracleFixture fixture, ITestOutputH
                 }
 
                 log.AppendLine(what);
+                if (Environment.GetEnvironmentVariable("CRDT_UNDO_DEBUG") is { Length: > 0 })
+                {
+                    static string Ds(CrdtCollab.Crdt.Internal.DeleteSet d) => "[" + string.Join(",", d.Clients.Where(kv => kv.Value.Count > 0).Select(kv => $"[{kv.Key},[{string.Join(",", kv.Value.Select(r => $"[{r.Clock},{r.Length}]"))}]]")) + "]";
+                    static string St(IReadOnlyList<UndoStackItem> s) => "[" + string.Join(",", s.Select(i => $"{{\"deletions\":{Ds(i.Deletions)},\"insertions\":{Ds(i.Insertions)}}}")) + "]";
+                    var y = oracle.Call("undoStacks", new JsonObject { ["doc"] = twin });
+                    log.AppendLine($"   yjs undo {y["undo"]!.ToJsonString()} redo {y["redo"]!.ToJsonString()}");
+                    log.AppendLine($"   C#  undo {St(um.UndoStack)} redo {St(um.RedoStack)}");
+                }
+
                 yjs ??= Actions();
                 var mine = Wire.Hex(a.EncodeStateAsUpdate());
                 var theirs = Wire.Hex(oracle.State(twin));
@@ -220,6 +229,22 @@ public sealed class UndoDifferentialTests(YjsOracleFixture fixture, ITestOutputH
                         }
                     }
                 }
+            }
+
+            // The undoing doc's updates (redone copies included) converge a plain peer to it.
+            foreach (var u in toRemote)
+            {
+                remote.ApplyUpdate(u, "remote");
+            }
+
+            foreach (var u in toA)
+            {
+                a.ApplyUpdate(u, "remote");
+            }
+
+            if (Wire.Canonical(DocJson.Of(remote, Roots)) != Wire.Canonical(DocJson.Of(a, Roots)))
+            {
+                return (calls, $"a peer fed the undoing doc's updates differs:\n A {Wire.Canonical(DocJson.Of(a, Roots))}\n peer {Wire.Canonical(DocJson.Of(remote, Roots))}\n{log}");
             }
 
             return (effective, null);

@@ -238,6 +238,12 @@ const ops = {
     })
     return { emitted, undo: um.undoStack.length, redo: um.redoStack.length }
   },
+  undoStacks: o => {
+    const um = entry(o.doc).undo
+    const ds = d => [...d.clients].filter(([, r]) => r.length > 0).map(([c, r]) => [c, r.map(x => [x.clock, x.len])])
+    const st = s => s.map(i => ({ deletions: ds(i.deletions), insertions: ds(i.insertions) }))
+    return { undo: st(um.undoStack), redo: st(um.redoStack) }
+  },
   // Several requests in one round trip; each result is a full response object without id.
   batch: o => ({ results: o.requests.map(r => run(r)) })
 }
