@@ -24,7 +24,11 @@ internal sealed class TransactionState
     /// Per entry of <see cref="ChangedTypes"/>, the keys that changed (null: the list), in the
     /// order they first changed; kept only while the document has observers.
     /// </summary>
-    public readonly List<List<string?>?> ChangedSubs = [];
+    public List<List<string?>?> ChangedSubs => _changedSubs ??= [];
+
+    // Allocated on first use (only documents with observers use them).
+    private List<List<string?>?>? _changedSubs;
+    private OrderedDictionary<YType, List<YEvent>>? _changedParentTypes;
 
     public void AddChangedSub(int index, string? sub)
     {
@@ -41,10 +45,10 @@ internal sealed class TransactionState
 
     /// <summary>The changed keys of the type at <paramref name="index"/> of <see cref="ChangedTypes"/> (empty when not kept).</summary>
     public IReadOnlyList<string?> SubsOf(int index) =>
-        index < ChangedSubs.Count && ChangedSubs[index] is { } subs ? subs : [];
+        _changedSubs is { } all && index < all.Count && all[index] is { } subs ? subs : [];
 
     /// <summary>Each changed type and each of its ancestors, with the events under it (yjs's <c>changedParentTypes</c>); filled by the observer phase.</summary>
-    public readonly OrderedDictionary<YType, List<YEvent>> ChangedParentTypes = new(ReferenceEqualityComparer.Instance);
+    public OrderedDictionary<YType, List<YEvent>> ChangedParentTypes => _changedParentTypes ??= new(ReferenceEqualityComparer.Instance);
 
     // The state before the transaction, per client, recorded on the first append (see YTransaction).
     public long FirstClient = -1;
@@ -77,8 +81,8 @@ internal sealed class TransactionState
             }
             ChangedTypes.Clear();
         }
-        ChangedSubs.Clear();
-        ChangedParentTypes.Clear();
+        _changedSubs?.Clear();
+        _changedParentTypes?.Clear();
         FirstClient = -1;
         FirstBefore = 0;
         MoreBefore?.Clear();
