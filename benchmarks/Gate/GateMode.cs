@@ -50,6 +50,7 @@ public static class GateMode
     public static int Run(string[] args)
     {
         var update = args.Contains("--update-baseline");
+        var addNew = args.Contains("--add-new");
         var path = Path.Combine(RepoPaths.BenchmarksDir, "baselines", "gate.json");
         var started = Stopwatch.StartNew();
         Console.WriteLine($"gate: {Format.Machine()}; injection: {GateInjection.Description}");
@@ -70,6 +71,28 @@ public static class GateMode
             }
 
             Console.WriteLine($"gate: baseline written to {Path.GetRelativePath(RepoPaths.RepoRoot, path)} in {started.Elapsed.TotalSeconds:F0} s");
+            return 0;
+        }
+
+        if (addNew && File.Exists(path))
+        {
+            // New benchmarks get a baseline of their own; the existing entries stay byte for byte
+            // as they were measured (re-baselining them would hide a regression of this change).
+            var old = JsonSerializer.Deserialize<Baseline>(File.ReadAllText(path), JsonOptions)!;
+            var a = Measure();
+            var b = Measure();
+            var load = LoadAverage.Read()?[0];
+            var stamp = $"{DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)}, load average {load?.ToString("F2", CultureInfo.InvariantCulture) ?? "?"}";
+            var added = a.Zip(b, (x, y) => x with { MinNs = (x.MinNs + y.MinNs) / 2, Ratio = (x.Ratio + y.Ratio) / 2, MeasuredAt = stamp })
+                .Where(x => !x.Name.StartsWith(CalibrationName, StringComparison.Ordinal) && old.Results.All(r => r.Name != x.Name))
+                .ToList();
+            File.WriteAllText(path, JsonSerializer.Serialize(old with { Results = [.. old.Results, .. added] }, JsonOptions) + "\n");
+            foreach (var x in added)
+            {
+                Console.WriteLine($"  added {x.Name,-30} ×calib {x.Ratio:F3}  alloc {x.AllocatedBytes:N0} B");
+            }
+
+            Console.WriteLine($"gate: {added.Count} new entries added to {Path.GetRelativePath(RepoPaths.RepoRoot, path)} ({stamp})");
             return 0;
         }
 
@@ -251,7 +274,8 @@ public static class GateMode
         return CpuTimeClock.Now() - t0;
     }
 
-    private sealed record GateResult(string Name, double MinNs, double Ratio, long AllocatedBytes);
+    /// <param name="MeasuredAt">For an entry added by <c>--add-new</c>: when, and the load average then (older entries carry the baseline's date).</param>
+    private sealed record GateResult(string Name, double MinNs, double Ratio, long AllocatedBytes, string? MeasuredAt = null);
 
     private sealed record Baseline(string Date, string Machine, List<GateResult> Results);
 

@@ -9,7 +9,7 @@ namespace CrdtCollab.Benchmarks.Modes;
 /// </summary>
 internal static class CompareTable
 {
-    private static readonly string[] Rows = ["local", "encode", "load", "incremental", "size", "memory"];
+    private static readonly string[] Rows = ["local", "encode", "load", "incremental", "encodeV2", "loadV2", "size", "memory"];
 
     public static string Render(IReadOnlyList<string> traces, OurFigures ours, PeerResults? peers)
     {

@@ -7,12 +7,13 @@ namespace CrdtCollab.Benchmarks.Modes;
 /// <summary>
 /// One of the four timed measurements on one trace, with its inputs prepared (untimed) exactly as
 /// <c>benchmarks/peers/run.mjs</c>'s worker prepares them: <c>encode</c> gets the Local replay's
-/// document, <c>load</c> its V1 update, <c>incremental</c> the captured per-transaction updates.
+/// document, <c>load</c> its V1 update, <c>incremental</c> the captured per-transaction updates,
+/// <c>encodeV2</c> / <c>loadV2</c> the same as <c>encode</c> / <c>load</c> in update format V2.
 /// <see cref="Op"/> is the timed work; <see cref="Check"/> verifies its result, outside the timed region.
 /// </summary>
 internal sealed class Scenario
 {
-    public static readonly string[] Measurements = ["local", "encode", "load", "incremental"];
+    public static readonly string[] Measurements = ["local", "encode", "load", "incremental", "encodeV2", "loadV2"];
 
     private Scenario(EditingTrace trace, string measurement, Func<YDoc?> op)
     {
@@ -55,6 +56,26 @@ internal sealed class Scenario
             {
                 var update = TraceReplay.Local(trace).EncodeStateAsUpdate();
                 return new Scenario(trace, measurement, () => TraceReplay.Load(update));
+            }
+
+            case "encodeV2":
+            {
+                var doc = TraceReplay.Local(trace);
+                var bytes = doc.EncodeStateAsUpdateV2();
+                var s = new Scenario(trace, measurement, () =>
+                {
+                    doc.EncodeStateAsUpdateV2();
+                    return null;
+                });
+                s.Facts["bytes"] = bytes.Length;
+                s.Facts["sha256"] = Convert.ToHexStringLower(SHA256.HashData(bytes));
+                return s;
+            }
+
+            case "loadV2":
+            {
+                var update = TraceReplay.Local(trace).EncodeStateAsUpdateV2();
+                return new Scenario(trace, measurement, () => TraceReplay.LoadV2(update));
             }
 
             case "incremental":

@@ -3,7 +3,7 @@ using CrdtCollab.Crdt;
 
 namespace CrdtCollab.Benchmarks.Traces;
 
-/// <summary>Encode: the whole document, built by a local replay, as one V1 update.</summary>
+/// <summary>Encode: the whole document, built by a local replay, as one V1 update, and as one V2 update.</summary>
 [MemoryDiagnoser]
 public class EncodeBenchmark
 {
@@ -20,9 +20,14 @@ public class EncodeBenchmark
         TraceReplay.Expect(_doc, trace, "local");
         var bytes = _doc.EncodeStateAsUpdate();
         TraceReplay.Expect(TraceReplay.Load(bytes), trace, "load");
-        Console.WriteLine($"// encoded size {Trace}: {bytes.Length} B");
+        var v2 = _doc.EncodeStateAsUpdateV2();
+        TraceReplay.Expect(TraceReplay.LoadV2(v2), trace, "load V2");
+        Console.WriteLine($"// encoded size {Trace}: {bytes.Length} B (V1), {v2.Length} B (V2)");
     }
 
-    [Benchmark]
+    [Benchmark(Baseline = true)]
     public byte[] Encode() => _doc.EncodeStateAsUpdate();
+
+    [Benchmark]
+    public byte[] EncodeV2() => _doc.EncodeStateAsUpdateV2();
 }

@@ -54,6 +54,15 @@ public static class TraceReplay
         return doc;
     }
 
+    /// <summary>A fresh document that has applied one update in format V2.</summary>
+    public static YDoc LoadV2(byte[] update)
+    {
+        var doc = new YDoc(new YDocOptions { ClientId = 2 });
+        doc.GetText(RootName);
+        doc.ApplyUpdateV2(update);
+        return doc;
+    }
+
     /// <summary>A fresh document that has applied the updates in order.</summary>
     public static YDoc ApplyAll(List<byte[]> updates)
     {

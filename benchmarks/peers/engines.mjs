@@ -4,6 +4,7 @@
 //   text(handle)            -> string   materialise the document text (used only to verify, never timed)
 //   encode(handle)          -> bytes    the whole document as one update / snapshot
 //   load(bytes)             -> handle   a fresh document that has applied `encode`'s output
+//   encodeV2(handle), loadV2(bytes)     the same in update format V2 (Yjs, Yrs; null where there is none)
 //   capture(trace)          -> bytes[]  one small update per trace txn, as a sync server receives them
 //   applyAll(updates)       -> handle   a fresh document that has applied `capture`'s output in order
 //   free(handle)                        release wasm-side memory (wasm-bindgen objects are not GC'd)
@@ -50,6 +51,11 @@ const yjs = (Y) => {
     load(bytes) {
       const doc = newDoc(2);
       Y.applyUpdate(doc, bytes);
+      return doc;
+    },
+    loadV2(bytes) {
+      const doc = newDoc(2);
+      Y.applyUpdateV2(doc, bytes);
       return doc;
     },
     capture(trace) {
@@ -101,6 +107,11 @@ const ywasm = () => {
       Yw.applyUpdate(doc, bytes, undefined);
       return doc;
     },
+    loadV2(bytes) {
+      const doc = newDoc(2);
+      Yw.applyUpdateV2(doc, bytes, undefined);
+      return doc;
+    },
     capture(trace) {
       const doc = newDoc(1);
       const updates = [];
@@ -138,6 +149,7 @@ const diamondTypes = () => {
     text: (doc) => doc.get(),
     encode: (doc) => doc.toBytes(),
     encodeV2: null,
+    loadV2: null,
     load: (bytes) => dt.Doc.fromBytes(bytes, 'b'),
     capture(trace) {
       const doc = new dt.Doc('a');
@@ -191,6 +203,7 @@ const jsonJoy = () => {
     text: (model) => model.view(),
     encode: (model) => model.toBinary(),
     encodeV2: null,
+    loadV2: null,
     load: (bytes) => Model.fromBinary(bytes),
     capture(trace) {
       const { model, str, setup } = newStringModel();

@@ -1,7 +1,7 @@
 // Side-by-side measurements on real editing traces: our engine (CrdtCollab, C#, through the
 // benchmark program's `worker` mode) and the peers Yjs, Yrs (ywasm), diamond-types, json-joy.
 //
-//   node --expose-gc run.mjs [--runs N] [--rounds R] [--trace NAME]... [--engine ID]... [--max-seconds S] [--out FILE] [--no-build]
+//   node --expose-gc run.mjs [--runs N] [--rounds R] [--trace NAME]... [--engine ID]... [--measurement M]... [--max-seconds S] [--out FILE] [--no-build]
 //   node run.mjs --export-yjs OUTDIR [--trace NAME]...
 //
 // The parent process only orchestrates. Each worker times one (engine, trace, measurement) in its
@@ -26,7 +26,7 @@ import { OURS, prepareOurs, printCompareTable, spawnOurs } from './ours.mjs';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const DATA_DIR = path.resolve(HERE, '../Data');
 const TRACES = ['automerge-paper', 'seph-blog1', 'sveltecomponent'];
-const MEASUREMENTS = ['local', 'encode', 'load', 'incremental'];
+const MEASUREMENTS = ['local', 'encode', 'load', 'incremental', 'encodeV2', 'loadV2'];
 const DEFAULT_RUNS = 5;
 // Three rounds catch a slow/fast phase change within a measurement without multiplying the
 // per-worker start-up and warm-up cost too much.
@@ -48,7 +48,7 @@ const MEMORY_SAMPLES = 3;
 const SLOW_MEMORY_PROBE_MS = 20_000;
 
 function parseArgs(argv) {
-  const args = { runs: DEFAULT_RUNS, rounds: DEFAULT_ROUNDS, traces: [], engines: [], maxSeconds: DEFAULT_MAX_SECONDS, out: path.join(HERE, 'results.json'), build: true };
+  const args = { runs: DEFAULT_RUNS, rounds: DEFAULT_ROUNDS, traces: [], engines: [], measurements: [], maxSeconds: DEFAULT_MAX_SECONDS, out: path.join(HERE, 'results.json'), build: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => {
@@ -61,6 +61,7 @@ function parseArgs(argv) {
       case '--no-build': args.build = false; break;
       case '--trace': args.traces.push(next()); break;
       case '--engine': args.engines.push(next()); break;
+      case '--measurement': args.measurements.push(next()); break;
       case '--max-seconds': args.maxSeconds = Number(next()); break;
       case '--out': args.out = path.resolve(next()); break;
       case '--export-yjs': args.exportYjs = path.resolve(next()); break;
@@ -72,6 +73,8 @@ function parseArgs(argv) {
   }
   if (args.traces.length === 0) args.traces = TRACES;
   if (args.engines.length === 0) args.engines = ALL_ENGINE_IDS;
+  if (args.measurements.length === 0) args.measurements = [...MEASUREMENTS, 'memory'];
+  for (const m of args.measurements) if (m !== 'memory' && !MEASUREMENTS.includes(m)) throw new Error(`unknown measurement '${m}' (known: ${MEASUREMENTS.join(', ')}, memory)`);
   for (const t of args.traces) if (!TRACES.includes(t)) throw new Error(`unknown trace '${t}' (known: ${TRACES.join(', ')})`);
   for (const e of args.engines) if (!ALL_ENGINE_IDS.includes(e)) throw new Error(`unknown engine '${e}' (known: ${ALL_ENGINE_IDS.join(', ')})`);
   return args;
@@ -174,6 +177,28 @@ async function runWorker({ engine: engineId, trace: traceName, measurement }, ru
       op = () => engine.load(bytes);
       after = (loaded) => {
         expectText(engine, loaded, trace, 'load');
+        engine.free(loaded);
+      };
+      break;
+    }
+    case 'encodeV2': {
+      if (!engine.encodeV2) throw new Error('no V2 update format');
+      const doc = engine.local(trace);
+      const bytes = engine.encodeV2(doc);
+      Object.assign(out, { bytes: bytes.length, sha256: sha256(bytes) });
+      op = () => engine.encodeV2(doc);
+      after = () => {};
+      cleanup = () => engine.free(doc);
+      break;
+    }
+    case 'loadV2': {
+      if (!engine.loadV2) throw new Error('no V2 update format');
+      const doc = engine.local(trace);
+      const bytes = engine.encodeV2(doc);
+      engine.free(doc);
+      op = () => engine.loadV2(bytes);
+      after = (loaded) => {
+        expectText(engine, loaded, trace, 'loadV2');
         engine.free(loaded);
       };
       break;
@@ -330,6 +355,9 @@ function renderTables(results, traces, engines) {
     msTable('load', 'load: apply that one update to a fresh document (ms, median: main-thread CPU (wall))'),
     table('incremental: apply the per-transaction updates in order to a fresh document (ms, median: main-thread CPU (wall) / updates / total update bytes)', (t, e) =>
       cell(find(t, e, 'incremental'), (r) => `${ms(r)} / ${r.updates.toLocaleString('en-US')} / ${fmtBytes(r.updateBytes)}`)),
+    table('encodeV2: whole document as one update in format V2 (ms, median: main-thread CPU (wall) / encoded size)', (t, e) =>
+      cell(find(t, e, 'encodeV2'), (r) => `${ms(r)} / ${r.bytes.toLocaleString('en-US')} B`)),
+    msTable('loadV2', 'loadV2: apply that V2 update to a fresh document (ms, median: main-thread CPU (wall))'),
     table('memory: growth after local, GC before and after (JS heapUsed delta / wasm linear-memory growth; ours: managed bytes retained)', (t, e) =>
       cell(find(t, e, 'memory'), (r) => (r.retainedBytes !== undefined
         ? `${fmtBytes(r.retainedBytes)} (managed)`
@@ -387,7 +415,7 @@ function runAll(args) {
   for (const t of args.traces) traceInfo[t] = traceStats(loadTrace(t));
   const results = [];
   for (const traceName of args.traces) {
-    for (const m of MEASUREMENTS) {
+    for (const m of MEASUREMENTS.filter((x) => args.measurements.includes(x))) {
       const attempts = new Map(engines.map((e) => [e, []]));
       for (let round = 1; round <= plan.rounds; round++) {
         for (const engineId of engines) {
@@ -405,7 +433,7 @@ function runAll(args) {
         results.push({ trace: traceName, engine: engineId, measurement: m, ...foldRounds(attempts.get(engineId), plan, interleaving) });
       });
     }
-    for (const engineId of engines) {
+    for (const engineId of args.measurements.includes('memory') ? engines : []) {
       process.stderr.write(`${traceName} / memory: ${engineId}\n`);
       try {
         results.push({ trace: traceName, engine: engineId, measurement: 'memory', ...memoryRecord(engineId, traceName, ours) });
@@ -417,10 +445,10 @@ function runAll(args) {
 
   // Byte-identity with Yjs, for the record: Yrs and the C# side target Yjs's exact encoding.
   for (const r of results) {
-    if (r.status !== 'ok' || (r.measurement !== 'encode' && r.measurement !== 'incremental')) continue;
+    if (r.status !== 'ok' || (r.measurement !== 'encode' && r.measurement !== 'encodeV2' && r.measurement !== 'incremental')) continue;
     const y = results.find((x) => x.trace === r.trace && x.engine === 'yjs' && x.measurement === r.measurement && x.status === 'ok');
     if (!y || !['ywasm', 'yjs', OURS.id].includes(r.engine)) continue;
-    r.identicalToYjs = r.measurement === 'encode' ? r.sha256 === y.sha256 : r.updatesSha256 === y.updatesSha256;
+    r.identicalToYjs = r.measurement === 'incremental' ? r.updatesSha256 === y.updatesSha256 : r.sha256 === y.sha256;
   }
 
   const cpus = os.cpus();

@@ -83,7 +83,15 @@ public sealed class RelativePosition : IEquatable<RelativePosition>
     /// <c>createAbsolutePositionFromRelativePosition</c>), or null when the document does not
     /// have the unit or type yet, or it was garbage-collected.
     /// </summary>
-    public AbsolutePosition? ToAbsolutePosition(YDoc doc)
+    public AbsolutePosition? ToAbsolutePosition(YDoc doc) => ToAbsolutePosition(doc, followUndoneDeletions: true);
+
+    /// <summary>
+    /// As <see cref="ToAbsolutePosition(YDoc)"/>; with <paramref name="followUndoneDeletions"/>
+    /// (yjs's default) a position in content that an <see cref="UndoManager"/> deleted and brought
+    /// back resolves in the copy it brought back. Only the undoing document knows those copies:
+    /// pass false for results every peer agrees on.
+    /// </summary>
+    public AbsolutePosition? ToAbsolutePosition(YDoc doc, bool followUndoneDeletions)
     {
         ArgumentNullException.ThrowIfNull(doc);
         var store = doc.Store;
@@ -95,14 +103,19 @@ public sealed class RelativePosition : IEquatable<RelativePosition>
             {
                 return null;
             }
-            if (store.Find(rightId) is not Item right || right.Parent is null)
+            var (found, diff) = followUndoneDeletions ? Internal.UndoRedo.FollowRedone(store, rightId) : (store.Find(rightId), 0);
+            if (found is not Item right || right.Parent is null)
             {
                 return null;
+            }
+            if (!followUndoneDeletions)
+            {
+                diff = rightId.Clock - right.Clock;
             }
             type = right.Parent;
             if (type.ItemInternal is null || !type.ItemInternal.Deleted)
             {
-                index = right.Deleted || !right.Countable ? 0 : (int)(rightId.Clock - right.Clock) + (Assoc >= 0 ? 0 : 1);
+                index = right.Deleted || !right.Countable ? 0 : (int)diff + (Assoc >= 0 ? 0 : 1);
                 for (var n = right.Left; n is not null; n = n.Left)
                 {
                     if (!n.Deleted && n.Countable)
@@ -124,7 +137,8 @@ public sealed class RelativePosition : IEquatable<RelativePosition>
                 {
                     return null;
                 }
-                if (store.Find(typeId) is Item { Content: Internal.Content.ContentType content })
+                var typeItem = followUndoneDeletions ? Internal.UndoRedo.FollowRedone(store, typeId).Struct : store.Find(typeId);
+                if (typeItem is Item { Content: Internal.Content.ContentType content })
                 {
                     type = content.Type;
                 }

@@ -37,7 +37,8 @@ public sealed partial class YDoc
             // A full state into an empty document loads in one go. The loader needs a
             // transaction of its own (its clean-up skips passes on that basis); when it declines
             // it may have changed the decoded structs, so they are decoded again.
-            if (owned && FullStateLoader.MayApply(Store, runs))
+            // Observers read the items as yjs has them before its clean-up collects and merges.
+            if (owned && !TracksChanges && FullStateLoader.MayApply(Store, runs))
             {
                 if (FullStateLoader.TryLoad(transaction, Store, runs[0], ds))
                 {
@@ -171,7 +172,7 @@ public sealed partial class YDoc
                     }
                     int index = structs!.FindIndex(clock);
                     var s = structs![index];
-                    if (end - clock == 1 && s is Item { Parent: YText { HasFormatting: false } text } item
+                    if (end - clock == 1 && s is Item { Parent: YText { ContainsFormats: false } text } item
                         && EdgeDelete.TryAt(transaction, text, item, (int)(clock - item.Clock)) is not null)
                     {
                         // A peer's backspace beside a run deleted earlier, in place as for local

@@ -164,6 +164,10 @@ public sealed partial class YDoc : Protocols.ISyncDocument
         _current = transaction;
         Store.Transaction = _current;
         _cleanups.Add(_current);
+        if (_beforeTransaction is { } before)
+        {
+            Raise(before, new YTransactionEventArgs(transaction));
+        }
         return _current;
     }
 
@@ -193,6 +197,21 @@ public sealed partial class YDoc : Protocols.ISyncDocument
                 Recycle();
                 _cleanups.Clear();
             }
+            if (AfterAllTransactions is { } after)
+            {
+                foreach (var handler in Delegate.EnumerateInvocationList(after))
+                {
+                    try
+                    {
+                        handler(this, EventArgs.Empty);
+                    }
+                    catch (Exception ex)
+                    {
+                        ReportHandlerError(ex);
+                    }
+                }
+            }
+            ThrowHandlerErrors();
         }
     }
 
@@ -211,6 +230,7 @@ public sealed partial class YDoc : Protocols.ISyncDocument
             var transaction = _cleanups[i];
             var state = transaction.State;
             state.Reset();
+            transaction.Generation++;
             _spareState = state;
             _spareTransaction = transaction;
         }
@@ -219,13 +239,13 @@ public sealed partial class YDoc : Protocols.ISyncDocument
     /// <summary>Raises <see cref="UpdateV1"/> and <see cref="UpdateV2"/>; callers check <see cref="HasUpdateObservers"/> before encoding.</summary>
     internal void EmitUpdate(YTransaction transaction, byte[]? v1, byte[]? v2)
     {
-        if (v1 is not null)
+        if (v1 is not null && UpdateV1 is { } h1)
         {
-            UpdateV1?.Invoke(this, new YUpdateEventArgs(v1, transaction.Origin, transaction.Local));
+            Raise(h1, new YUpdateEventArgs(v1, transaction.Origin, transaction.Local));
         }
-        if (v2 is not null)
+        if (v2 is not null && UpdateV2 is { } h2)
         {
-            UpdateV2?.Invoke(this, new YUpdateEventArgs(v2, transaction.Origin, transaction.Local));
+            Raise(h2, new YUpdateEventArgs(v2, transaction.Origin, transaction.Local));
         }
     }
 

@@ -32,7 +32,7 @@ public sealed class YTransaction
     /// <summary>The document this transaction changes.</summary>
     public YDoc Doc { get; }
 
-    /// <summary>What started the transaction (passed through to update observers).</summary>
+    /// <summary>What started the transaction (passed through to update and event observers).</summary>
     public object? Origin { get; internal set; }
 
     /// <summary>True for local edits, false while applying a remote update.</summary>
@@ -113,19 +113,46 @@ public sealed class YTransaction
         return result;
     }
 
-    internal void AddChangedType(YType type)
+    /// <summary>
+    /// Records that <paramref name="type"/> changed (its list when <paramref name="parentSub"/>
+    /// is null, else that key), as yjs's <c>addChangedTypeToTransaction</c>. Without observers
+    /// only remote transactions record types (the formatting clean-up needs them) and no keys
+    /// are kept, so a local keystroke does no bookkeeping.
+    /// </summary>
+    internal void AddChangedType(YType type, string? parentSub)
     {
-        // Changed types are only consulted after remote transactions (formatting clean-up);
-        // there are no type observers yet, so local edits skip the bookkeeping.
-        if (Local || ReferenceEquals(type.LastChangedBy, this))
+        bool track = Doc.TracksChanges;
+        if (Local && !track)
         {
+            return;
+        }
+        if (ReferenceEquals(type.LastChangedBy, this))
+        {
+            if (track)
+            {
+                State.AddChangedSub(type.ChangedIndex, parentSub);
+            }
             return;
         }
         var item = type.ItemInternal;
         if (item is null || (item.Clock < GetBeforeState(item.Client) && !item.Deleted))
         {
             type.LastChangedBy = this;
+            type.ChangedIndex = State.ChangedTypes.Count;
             State.ChangedTypes.Add(type);
+            if (track)
+            {
+                State.AddChangedSub(type.ChangedIndex, parentSub);
+            }
         }
     }
+
+    /// <summary>Bumped each time the document recycles this object, so events of an earlier transaction can tell they expired.</summary>
+    internal int Generation;
+
+    /// <summary>Whether the struct was added in this transaction (yjs's <c>event.adds</c>).</summary>
+    internal bool Adds(StructBase s) => s.Clock >= GetBeforeState(s.Client);
+
+    /// <summary>Whether the struct was deleted in this transaction (yjs's <c>event.deletes</c>).</summary>
+    internal bool Deletes(StructBase s) => DeleteSet.IsDeleted(new Id(s.Client, s.Clock));
 }

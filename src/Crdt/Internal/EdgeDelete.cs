@@ -30,7 +30,8 @@ internal static class EdgeDelete
     /// </summary>
     public static Item? TryAt(YTransaction transaction, YType parent, Item run, int offset)
     {
-        if (run.Deleted || run.Content is not ContentString)
+        // Observers read the items as yjs has them before its clean-up merges (a split-off unit).
+        if (run.Deleted || run.Content is not ContentString || transaction.Doc.TracksChanges)
         {
             return null;
         }
@@ -94,7 +95,7 @@ internal static class EdgeDelete
     /// </summary>
     private static bool CanJoin(YTransaction transaction, Item live, Item dead, Item left, Item right) =>
         transaction.Doc.Gc && left.Client == right.Client && left.Clock + left.Length == right.Clock
-        && !left.Keep && !right.Keep && left.ParentSub is null && left.SameRightOrigin(right)
+        && !left.Keep && !right.Keep && !left.HasRedone && !right.HasRedone && left.ParentSub is null && left.SameRightOrigin(right)
         && !live.Deleted && live.Content is ContentString
         && dead.Deleted && dead.Content is ContentDeleted && !dead.Collected;
 
@@ -103,6 +104,6 @@ internal static class EdgeDelete
     {
         parent.LengthInternal--;
         transaction.DeleteSet.Add(client, clock, 1);
-        transaction.AddChangedType(parent);
+        transaction.AddChangedType(parent, null);
     }
 }

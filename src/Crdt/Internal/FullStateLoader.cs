@@ -78,7 +78,7 @@ internal static class FullStateLoader
             root.Start = first;
             root.LengthInternal = length;
             root.InvalidateMarker();
-            transaction.AddChangedType(root);
+            transaction.AddChangedType(root, null);
             store.AddLoadedClient(client, StructList.FromOrdered(structs[..count]));
             if (deleted.Count > 0)
             {

@@ -31,6 +31,12 @@ internal static class ItemOps
         {
             right.Keep = true;
         }
+        if (left.HasRedone)
+        {
+            var store = transaction.Doc.Store;
+            var redone = store.GetRedone(left);
+            store.SetRedone(right, new Id(redone.Client, redone.Clock + diff));
+        }
         left.Right = right;
         if (right.Right is not null)
         {
@@ -126,8 +132,12 @@ internal static class ItemOps
     private static bool OriginNoLongerEndsLeft(Item item, StructBase? left) =>
         left is Item l && item.Origin is { } o && (l.Client != o.Client || l.Clock + l.Length - 1 != o.Clock);
 
-    /// <summary>Integrates an item (or turns it into GC when its parent is gone). <paramref name="offset"/> units are already known.</summary>
-    public static void Integrate(YTransaction transaction, Item item, int offset)
+    /// <summary>
+    /// Integrates an item (or turns it into GC when its parent is gone). <paramref name="offset"/>
+    /// units are already known; <paramref name="redo"/> marks an undo manager's copy made here
+    /// (see <c>UndoRedo.RedoItem</c>), trusted like yjs's.
+    /// </summary>
+    public static void Integrate(YTransaction transaction, Item item, int offset, bool redo = false)
     {
         var store = transaction.Doc.Store;
         if (offset > 0)
@@ -160,11 +170,17 @@ internal static class ItemOps
         var right = item.Right;
         if ((item.Left is null && (right is null || right.Left is not null)) || (item.Left is not null && !ReferenceEquals(item.Left.Right, right)))
         {
-            if (item.Left is { } l && right is not null && !IsRightOf(l, right))
+            if (item.Left is { } l && right is not null && !IsRightOf(l, right)
+                && !(ReferenceEquals(l, right) && (redo || l.Length > 1)))
             {
-                // An honest peer's right origin is always right of its origin (list order never
-                // changes). Otherwise the position would depend on integration history and
-                // replicas could diverge, so the item is stored as collected content instead.
+                // An honest peer's right origin is right of its origin (list order never
+                // changes), or the first unit of the origin's own struct: yjs's undo redoes a run
+                // between the copies of its neighbours, and when both were redone into one item
+                // the run's origin is that item's last unit and its right origin the first; the
+                // conflict scan then runs on from it, as yjs's does (our own redo always; from a
+                // peer when those are two units). Otherwise the position would depend on
+                // integration history and replicas could diverge, so the item is stored as
+                // collected content instead.
                 store.Add(new GcStruct(item.Client, item.Clock, item.Length));
                 return;
             }
@@ -286,7 +302,7 @@ internal static class ItemOps
         parent.InvalidateMarker();
         store.Add(item);
         item.Content.Integrate(transaction, item);
-        transaction.AddChangedType(parent);
+        transaction.AddChangedType(parent, item.ParentSub);
         if ((parent.ItemInternal is { Deleted: true }) || (item.ParentSub is not null && item.Right is not null))
         {
             item.Delete(transaction);

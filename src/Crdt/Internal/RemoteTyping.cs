@@ -22,14 +22,16 @@ internal static class RemoteTyping
     /// </summary>
     public static bool TryAppendInPlace(YTransaction transaction, StructStore store, Item item)
     {
-        if (item.Left is not { } left
+        // Observers read the items as yjs has them before its clean-up merges (a new item).
+        if (transaction.Doc.TracksChanges
+            || item.Left is not { } left
             || item.Content is not ContentString text
             || left.Content is not ContentString leftText
-            || item.Parent is not YText { HasFormatting: false } parent
+            || item.Parent is not YText { ContainsFormats: false } parent
             || !ReferenceEquals(left.Parent, parent)
             || parent.ItemInternal is { Deleted: true }
             || item.ParentSub is not null || left.ParentSub is not null
-            || left.Deleted || left.Keep
+            || left.Deleted || left.Keep || left.HasRedone
             || left.Client != item.Client
             || left.Clock + left.Length != item.Clock
             || item.Origin != left.LastId
@@ -43,7 +45,7 @@ internal static class RemoteTyping
         transaction.NoteAppend(item.Client, item.Clock);
         parent.LengthInternal += item.Length;
         parent.InvalidateMarker();
-        transaction.AddChangedType(parent);
+        transaction.AddChangedType(parent, null);
         leftText.Append(text.Span);
         left.Length += item.Length;
         return true;

@@ -116,6 +116,17 @@ internal sealed class StructStore
         }
     }
 
+    // Item → the id of its copy made by an undo manager (yjs's item.redone); see Item.HasRedone.
+    private Dictionary<Item, Id>? _redone;
+
+    public Id GetRedone(Item item) => _redone![item];
+
+    public void SetRedone(Item item, Id id)
+    {
+        (_redone ??= new Dictionary<Item, Id>(ReferenceEqualityComparer.Instance))[item] = id;
+        item.MarkRedone();
+    }
+
     public StructBase Find(Id id)
     {
         var structs = GetClient(id.Client);

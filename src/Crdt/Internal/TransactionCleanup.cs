@@ -33,6 +33,10 @@ internal static class TransactionCleanup
         }
         try
         {
+            if (doc.TracksChanges)
+            {
+                EventDispatcher.Dispatch(transaction);
+            }
             if (needFormattingCleanup)
             {
                 TextCleanup.AfterRemoteTransaction(transaction);

@@ -20,6 +20,36 @@ internal sealed class TransactionState
     /// <summary>Types changed by a remote transaction (each once, see <see cref="YType.LastChangedBy"/>).</summary>
     public readonly List<YType> ChangedTypes = [];
 
+    /// <summary>
+    /// Per entry of <see cref="ChangedTypes"/>, the keys that changed (null: the list), in the
+    /// order they first changed; kept only while the document has observers.
+    /// </summary>
+    public List<List<string?>?> ChangedSubs => _changedSubs ??= [];
+
+    // Allocated on first use (only documents with observers use them).
+    private List<List<string?>?>? _changedSubs;
+    private OrderedDictionary<YType, List<YEvent>>? _changedParentTypes;
+
+    public void AddChangedSub(int index, string? sub)
+    {
+        while (ChangedSubs.Count <= index)
+        {
+            ChangedSubs.Add(null);
+        }
+        var subs = ChangedSubs[index] ??= [];
+        if (!subs.Contains(sub))
+        {
+            subs.Add(sub);
+        }
+    }
+
+    /// <summary>The changed keys of the type at <paramref name="index"/> of <see cref="ChangedTypes"/> (empty when not kept).</summary>
+    public IReadOnlyList<string?> SubsOf(int index) =>
+        _changedSubs is { } all && index < all.Count && all[index] is { } subs ? subs : [];
+
+    /// <summary>Each changed type and each of its ancestors, with the events under it (yjs's <c>changedParentTypes</c>); filled by the observer phase.</summary>
+    public OrderedDictionary<YType, List<YEvent>> ChangedParentTypes => _changedParentTypes ??= new(ReferenceEqualityComparer.Instance);
+
     // The state before the transaction, per client, recorded on the first append (see YTransaction).
     public long FirstClient = -1;
     public long FirstBefore;
@@ -51,6 +81,8 @@ internal sealed class TransactionState
             }
             ChangedTypes.Clear();
         }
+        _changedSubs?.Clear();
+        _changedParentTypes?.Clear();
         FirstClient = -1;
         FirstBefore = 0;
         MoreBefore?.Clear();

@@ -27,7 +27,11 @@ public partial class YText : YType
         }
     }
 
-    /// <summary>Whether any formatting marker was ever integrated (enables the remote clean-up pass).</summary>
+    /// <summary>
+    /// yjs's <c>_hasFormatting</c>: a formatting marker was integrated into this text (not into the
+    /// untyped root placeholder it may have adopted, as in yjs). Decides only whether a remote
+    /// transaction runs the formatting clean-up; the plain fast paths ask <see cref="YType.ContainsFormats"/>.
+    /// </summary>
     internal bool HasFormatting;
 
     internal override int TypeRef => ContentType.YTextRef;
@@ -71,7 +75,7 @@ public partial class YText : YType
             DeferInsert(index, text, attributes);
             return;
         }
-        if (attributes is null && !HasFormatting)
+        if (attributes is null && !ContainsFormats)
         {
             var tr = doc.BeginTransaction(null, local: true, out bool owned);
             try
@@ -135,7 +139,7 @@ public partial class YText : YType
             return;
         }
         CheckRange(index, length, LengthInternal);
-        if (!HasFormatting)
+        if (!ContainsFormats)
         {
             var tr = doc.BeginTransaction(null, local: true, out bool owned);
             try
@@ -236,7 +240,7 @@ public partial class YText : YType
     {
         CheckRange(index, 0, LengthInternal);
         var attrs = new OrderedDictionary<string, object?>();
-        if (index > 0 && mayUseMarker && !HasFormatting)
+        if (index > 0 && mayUseMarker && !ContainsFormats)
         {
             var item = FindItemAt(index - 1, out int start);
             int end = index - start;
@@ -341,7 +345,8 @@ public partial class YText : YType
     {
         var store = transaction.Doc.Store;
         long client = transaction.Doc.ClientId;
-        if (left.Client != client || left.Deleted || left.Content is not ContentString content
+        // Observers read the items as yjs has them before its clean-up merges (a new item).
+        if (transaction.Doc.TracksChanges || left.Client != client || left.Deleted || left.HasRedone || left.Content is not ContentString content
             || !ReferenceEquals(left.Parent, this) || left.ParentSub is not null || left.Keep)
         {
             return false;
@@ -372,7 +377,7 @@ public partial class YText : YType
         pos.Index = index;
         pos.Forward();
         InsertNegatedAttributes(transaction, pos, negated);
-        if (!HasFormatting && item.IsVisible)
+        if (!ContainsFormats && item.IsVisible)
         {
             SetMarker(item, index);
         }
@@ -496,7 +501,7 @@ public partial class YText : YType
         {
             TextCleanup.CleanupFormattingGap(transaction, start, pos.Right, startAttrs, pos.CurrentAttributes);
         }
-        if (!HasFormatting && start is not null)
+        if (!ContainsFormats && start is not null)
         {
             SetMarker(start, startIndex);
         }

@@ -9,7 +9,7 @@ namespace CrdtCollab.Crdt.Types;
 /// and a map of key chains (key → last item). A type created with <c>new</c> is
 /// <em>preliminary</em> until it is inserted into a document.
 /// </summary>
-public abstract class YType
+public abstract partial class YType
 {
     internal Item? ItemInternal;
     internal Item? Start;
@@ -19,6 +19,16 @@ public abstract class YType
 
     /// <summary>The last transaction that recorded this type as changed (dedupes the list cheaply).</summary>
     internal YTransaction? LastChangedBy;
+
+    /// <summary>
+    /// Whether a formatting marker was ever integrated into this type, also while it was an untyped
+    /// root placeholder (yjs's <c>_hasFormatting</c>, <see cref="YText.HasFormatting"/>, is not
+    /// carried over when a placeholder becomes a text, so it cannot decide the plain fast paths).
+    /// </summary>
+    internal bool ContainsFormats;
+
+    /// <summary>This type's index in <see cref="LastChangedBy"/>'s changed types.</summary>
+    internal int ChangedIndex;
 
     // Cached (item, index) positions, like Yjs's search markers: a look-up walks the list from the
     // nearest one. Local edits are usually near the previous one; the others keep the places an
@@ -66,6 +76,7 @@ public abstract class YType
             Map[key] = item;
         }
         LengthInternal = placeholder.LengthInternal;
+        ContainsFormats = placeholder.ContainsFormats;
         for (var n = Start; n is not null; n = n.Right)
         {
             n.Parent = this;
@@ -92,6 +103,10 @@ public abstract class YType
     {
         DocInternal = doc;
         ItemInternal = item;
+        if (ObserverCount > 0)
+        {
+            doc.AdjustTrackers(ObserverCount);
+        }
     }
 
     /// <summary>The JSON-compatible view, as Yjs's <c>toJSON()</c>.</summary>

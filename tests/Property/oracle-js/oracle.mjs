@@ -115,7 +115,8 @@ const ops = {
   apply: o => {
     const e = entry(o.doc)
     const u = unb64(o.update)
-    const emitted = capture(e.doc, () => o.v2 ? Y.applyUpdateV2(e.doc, u, REMOTE) : Y.applyUpdate(e.doc, u, REMOTE))
+    const origin = o.origin ?? REMOTE
+    const emitted = capture(e.doc, () => o.v2 ? Y.applyUpdateV2(e.doc, u, origin) : Y.applyUpdate(e.doc, u, origin))
     return o.shape ? { emitted, shape: docShape(e) } : { emitted }
   },
   state: o => ({ update: b64(Y.encodeStateAsUpdate(entry(o.doc).doc, o.sv ? unb64(o.sv) : undefined)) }),
@@ -202,6 +203,46 @@ const ops = {
       const v2 = o.v2 ? { stateV2: b64(Y.encodeStateAsUpdateV2(e.doc)), withSvV2: (o.svs ?? []).map(s => b64(Y.encodeStateAsUpdateV2(e.doc, unb64(s)))) } : {}
       return { state, sv, withSv, emitted, steps, errors, deltas, ...v2, ...jsonOf(e, o.roots) }
     } finally { e.doc.destroy() }
+  },
+  // Events: `watch` puts observe and observeDeep on every root of the doc and an afterTransaction
+  // listener; each handler reads (in this order) every event's path, delta and keys while it runs
+  // and logs them; `events` returns the log and empties it. `undo` drives a Y.UndoManager over
+  // the named roots (created on first use): undo, redo, stopCapturing, clear, sizes.
+  watch: o => {
+    const e = entry(o.doc)
+    const log = e.events = []
+    const ser = ev => ({ path: ev.path, delta: toWire(ev.delta), keys: [...ev.keys].map(([k, v]) => [k, v.action, toWire(v.oldValue)]) })
+    for (const name of Object.keys(e.roots).sort()) {
+      const t = getRoot(e.doc, name, e.roots[name])
+      t.observe((ev, tr) => log.push({ k: 'o', root: name, ...ser(ev), local: tr.local, origin: tr.origin ?? null }))
+      t.observeDeep((evs, tr) => log.push({ k: 'd', root: name, events: evs.map(ser), local: tr.local, origin: tr.origin ?? null }))
+    }
+    e.doc.on('afterTransaction', tr => log.push({ k: 'a', local: tr.local, origin: tr.origin ?? null }))
+    return {}
+  },
+  events: o => ({ events: (entry(o.doc).events ?? []).splice(0) }),
+  undo: o => {
+    const e = entry(o.doc)
+    if (!e.undo) {
+      e.undo = new Y.UndoManager((o.scope ?? Object.keys(e.roots)).map(n => getRoot(e.doc, n, e.roots[n])), { trackedOrigins: new Set(o.tracked ?? [null]), captureTimeout: o.captureTimeout ?? 0 })
+    }
+    const um = e.undo
+    const emitted = capture(e.doc, () => {
+      for (const a of o.actions ?? []) {
+        if (a === 'undo') um.undo()
+        else if (a === 'redo') um.redo()
+        else if (a === 'stop') um.stopCapturing()
+        else if (a === 'clear') um.clear()
+        else throw new Error(`unknown undo action ${a}`)
+      }
+    })
+    return { emitted, undo: um.undoStack.length, redo: um.redoStack.length }
+  },
+  undoStacks: o => {
+    const um = entry(o.doc).undo
+    const ds = d => [...d.clients].filter(([, r]) => r.length > 0).map(([c, r]) => [c, r.map(x => [x.clock, x.len])])
+    const st = s => s.map(i => ({ deletions: ds(i.deletions), insertions: ds(i.insertions) }))
+    return { undo: st(um.undoStack), redo: st(um.redoStack) }
   },
   // Several requests in one round trip; each result is a full response object without id.
   batch: o => ({ results: o.requests.map(r => run(r)) })

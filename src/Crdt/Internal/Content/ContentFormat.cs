@@ -21,6 +21,10 @@ internal sealed class ContentFormat(string key, object? value) : ItemContent
 
     public override void Integrate(YTransaction transaction, Item item)
     {
+        if (item.Parent is { } parent)
+        {
+            parent.ContainsFormats = true;
+        }
         if (item.Parent is Types.YText text)
         {
             text.HasFormatting = true;

@@ -24,6 +24,14 @@ internal sealed class Item : StructBase
     // collected): its neighbours may still link to it, but look-ups must not trust the link.
     private const byte FlagCollected = 8;
 
+    // Set when an undo manager re-created this item's content elsewhere (yjs's item.redone);
+    // the id of the copy lives in StructStore.Redone, so items pay one bit for it, not 24 bytes.
+    private const byte FlagRedone = 16;
+
+    public bool HasRedone => (Flags & FlagRedone) != 0;
+
+    public void MarkRedone() => Flags |= FlagRedone;
+
     public Item(long client, long clock, Item? left, Id? origin, Item? right, Id? rightOrigin, YType? parent, string? parentSub, ItemContent content)
         : base(client, clock, content.Length)
     {
@@ -168,7 +176,7 @@ internal sealed class Item : StructBase
         MarkDeleted();
         parent.InvalidateMarker();
         transaction.DeleteSet.Add(Client, Clock, Length);
-        transaction.AddChangedType(parent);
+        transaction.AddChangedType(parent, ParentSub);
         Content.Delete(transaction);
     }
 
@@ -185,6 +193,7 @@ internal sealed class Item : StructBase
             || (_rightOriginClient >= 0 && _rightOriginClock != right._rightOriginClock)
             || right.Client != Client || Clock + Length != right.Clock
             || Deleted != right.Deleted
+            || HasRedone || right.HasRedone
             || Content.Ref != right.Content.Ref)
         {
             return false;
