@@ -5,7 +5,8 @@ using CrdtCollab.Crdt;
 namespace CrdtCollab.Benchmarks.Gate;
 
 /// <summary>
-/// The hot paths the regression gate watches — Local, Load, Incremental — on the two workloads
+/// The hot paths the regression gate watches — Local, Load, Incremental, and the V2 format's
+/// LoadV2 and EncodeV2 — on the two workloads
 /// small enough for CI (sveltecomponent whole, automerge-paper's first 60,000 transactions), plus
 /// the <see cref="Calibration"/> reference measured in the same run. Run by <see cref="GateMode"/>
 /// with its own short in-process job; BenchmarkSwitcher can run it too (<c>--filter *Gate*</c>).
@@ -17,6 +18,8 @@ public class GateBenchmarks
 
     private EditingTrace _trace = null!;
     private byte[] _update = [];
+    private byte[] _updateV2 = [];
+    private YDoc _local = null!;
     private List<byte[]> _updates = [];
 
     [Params(TraceParams.SvelteComponent, AutomergePrefix)]
@@ -28,8 +31,11 @@ public class GateBenchmarks
         _trace = EditingTrace.Load(Trace);
         var doc = TraceReplay.Local(_trace);
         TraceReplay.Expect(doc, _trace, "local");
+        _local = doc;
         _update = doc.EncodeStateAsUpdate();
         TraceReplay.Expect(TraceReplay.Load(_update), _trace, "load");
+        _updateV2 = doc.EncodeStateAsUpdateV2();
+        TraceReplay.Expect(TraceReplay.LoadV2(_updateV2), _trace, "load V2");
         _updates = TraceReplay.Capture(_trace);
         TraceReplay.Expect(TraceReplay.ApplyAll(_updates), _trace, "incremental");
     }
@@ -62,6 +68,24 @@ public class GateBenchmarks
         var doc = TraceReplay.ApplyAll(_updates);
         GateInjection.End(probe);
         return doc;
+    }
+
+    [Benchmark]
+    public YDoc LoadV2()
+    {
+        var probe = GateInjection.Begin();
+        var doc = TraceReplay.LoadV2(_updateV2);
+        GateInjection.End(probe);
+        return doc;
+    }
+
+    [Benchmark]
+    public byte[] EncodeV2()
+    {
+        var probe = GateInjection.Begin();
+        var bytes = _local.EncodeStateAsUpdateV2();
+        GateInjection.End(probe);
+        return bytes;
     }
 
     // The reference once more, declared last so BenchmarkDotNet runs it after the trace

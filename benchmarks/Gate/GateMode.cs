@@ -235,6 +235,8 @@ public static class GateMode
             (nameof(GateBenchmarks.Local), b => b.Local()),
             (nameof(GateBenchmarks.Load), b => b.Load()),
             (nameof(GateBenchmarks.Incremental), b => b.Incremental()),
+            (nameof(GateBenchmarks.LoadV2), b => b.LoadV2()),
+            (nameof(GateBenchmarks.EncodeV2), b => b.EncodeV2()),
         ];
         var ratios = new Dictionary<string, List<double>>();
         for (var round = 0; round < PairedWarmupRounds + PairedRounds; round++)
