@@ -21,7 +21,8 @@ internal static class ProgressIoSetup
         services.AddSingleton(sp => new ImportQueue(sp.GetRequiredService<IOptions<ImportLimits>>().Value, sp.GetRequiredService<TimeProvider>(),
             Path.Combine(Path.GetTempPath(), "crdtcollab-imports", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture))));
         services.AddSingleton(sp => new ImportRunner(sp.GetRequiredService<ProgressCommands>(), sp.GetRequiredService<ProgressQueries>(),
-            sp.GetRequiredService<IOptions<ImportLimits>>().Value, sp.GetRequiredService<ILogger<ImportRunner>>()));
+            sp.GetRequiredService<IOptions<ImportLimits>>().Value, sp.GetRequiredService<ILogger<ImportRunner>>(),
+            new LiveDrawingSeeder(sp.GetRequiredService<LiveDocuments.LiveDocumentRegistry>(), sp.GetRequiredService<Intake.UpdateIntake>())));
         services.AddSingleton(sp => new WeeklyReportBuilder(sp.GetRequiredService<IDocumentStore>(), sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<ImportWorker>();
     }

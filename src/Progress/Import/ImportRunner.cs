@@ -23,14 +23,21 @@ public sealed class ImportRunner
     private readonly ProgressQueries _queries;
     private readonly ImportLimits _limits;
     private readonly ILogger _logger;
+    private readonly IDrawingSeeder? _seeder;
 
     /// <summary>Creates the runner.</summary>
-    public ImportRunner(ProgressCommands commands, ProgressQueries queries, ImportLimits limits, ILogger<ImportRunner> logger)
+    /// <param name="commands">Appends the imported drawings and components.</param>
+    /// <param name="queries">Reads the project.</param>
+    /// <param name="limits">File and row limits.</param>
+    /// <param name="logger">Logger.</param>
+    /// <param name="seeder">Creates the imported components' milestone maps in the drawing documents; none when null (the maps are then created by whoever ticks first).</param>
+    public ImportRunner(ProgressCommands commands, ProgressQueries queries, ImportLimits limits, ILogger<ImportRunner> logger, IDrawingSeeder? seeder = null)
     {
         _commands = commands;
         _queries = queries;
         _limits = limits;
         _logger = logger;
+        _seeder = seeder;
     }
 
     /// <summary>Runs <paramref name="job"/> to one of its final phases; never throws but for cancellation.</summary>
@@ -147,6 +154,11 @@ public sealed class ImportRunner
             return;
         }
         var result = await _commands.ImportAsync(job.ProjectId, [.. drawings], [.. components], ct).ConfigureAwait(false);
+        if (_seeder is not null && components.Count > 0)
+        {
+            // After the components exist in Marten, so the bridge knows them when the maps arrive.
+            await _seeder.SeedAsync(job.ProjectId, [.. components], job.User, ct).ConfigureAwait(false);
+        }
         job.Applied(drawings.Count + components.Count, result);
         drawings.Clear();
         components.Clear();
