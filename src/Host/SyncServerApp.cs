@@ -71,6 +71,10 @@ public static class SyncServerApp
         Imports.ProgressIoSetup.Add(builder);
 
         var app = builder.Build();
+        // The container disposes only the singletons it created: resolving the embedded PostgreSQL
+        // first makes the container own it and dispose it last, after the final flush, so the
+        // server it started stops with the host.
+        _ = app.Services.GetService<EmbeddedPostgres>();
         await app.Services.GetRequiredService<PostgresEventStore>().MigrateAsync();
         await app.Services.GetRequiredService<DocumentCatalog>().MigrateAsync(CancellationToken.None);
         await app.Services.GetRequiredService<PermissionStore>().MigrateAsync(CancellationToken.None);
