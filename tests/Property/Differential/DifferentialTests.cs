@@ -35,11 +35,7 @@ public sealed class DifferentialTests(YjsOracleFixture fixture, ITestOutputHelpe
     private void RunSessions(bool oracleOnly, int sessions)
     {
         var oracle = fixture.Oracle;
-        // CI runs a fixed, reproducible sample (an intermittent failure could not be told from a
-        // regression); local runs draw a new seed each time and print it.
-        var seed = Environment.GetEnvironmentVariable("CRDT_DIFF_SEED") is { Length: > 0 } s
-            ? int.Parse(s, CultureInfo.InvariantCulture)
-            : Environment.GetEnvironmentVariable("CI") is { Length: > 0 } ? CiSeed : Random.Shared.Next();
+        var seed = DiffRunSettings.Seed(CiSeed);
         var budget = TimeSpan.FromSeconds(Env("CRDT_DIFF_BUDGET_SECONDS", DefaultBudgetSeconds));
         output.WriteLine($"{oracle.VersionLine}; seed {seed}; {sessions} sessions; {(oracleOnly ? "yjs peers only" : "C# and yjs peers")}");
 

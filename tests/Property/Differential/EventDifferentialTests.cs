@@ -29,11 +29,8 @@ public sealed class EventDifferentialTests(YjsOracleFixture fixture, ITestOutput
     public void Event_streams_match_yjs()
     {
         var oracle = fixture.Oracle;
-        var seed = Environment.GetEnvironmentVariable("CRDT_DIFF_SEED") is { Length: > 0 } s
-            ? int.Parse(s, CultureInfo.InvariantCulture)
-            : Environment.GetEnvironmentVariable("CI") is { Length: > 0 } ? CiSeed : Random.Shared.Next();
-        var sessions = int.TryParse(Environment.GetEnvironmentVariable("CRDT_EVENT_SESSIONS"), out var n) ? n
-            : int.TryParse(Environment.GetEnvironmentVariable("CRDT_DIFF_SESSIONS"), out n) ? n : DefaultSessions;
+        var seed = DiffRunSettings.Seed(CiSeed);
+        var sessions = DiffRunSettings.Sessions("CRDT_EVENT_SESSIONS", DefaultSessions, followsDiffSessions: true);
         output.WriteLine($"{oracle.VersionLine}; seed {seed}; {sessions} sessions");
         var failures = new List<string>();
         long events = 0;
@@ -46,11 +43,7 @@ public sealed class EventDifferentialTests(YjsOracleFixture fixture, ITestOutput
                 failures.Add($"seed {unchecked(seed + i)}: {failure}");
             }
 
-            // A long run reports its progress to a file, as the test output appears only at the end.
-            if ((i + 1) % 1000 == 0 && Environment.GetEnvironmentVariable("CRDT_DIFF_PROGRESS") is { Length: > 0 } progress)
-            {
-                File.AppendAllText(progress, FormattableString.Invariant($"{DateTime.UtcNow:HH:mm:ss} {GetType().Name}: {i + 1} sessions, {failures.Count} failing\n"));
-            }
+            DiffRunSettings.ReportProgress(GetType().Name, i + 1, failures.Count);
         }
 
         output.WriteLine($"{events} log entries compared; {failures.Count} failing sessions");

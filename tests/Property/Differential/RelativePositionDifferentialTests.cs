@@ -28,10 +28,8 @@ public sealed class RelativePositionDifferentialTests(YjsOracleFixture fixture, 
     public void Positions_survive_concurrent_edits_as_in_yjs()
     {
         var oracle = fixture.Oracle;
-        var seed = Environment.GetEnvironmentVariable("CRDT_DIFF_SEED") is { Length: > 0 } s
-            ? int.Parse(s, CultureInfo.InvariantCulture)
-            : Environment.GetEnvironmentVariable("CI") is { Length: > 0 } ? CiSeed : Random.Shared.Next();
-        var sessions = int.TryParse(Environment.GetEnvironmentVariable("CRDT_RELPOS_SESSIONS"), out var n) ? n : DefaultSessions;
+        var seed = DiffRunSettings.Seed(CiSeed);
+        var sessions = DiffRunSettings.Sessions("CRDT_RELPOS_SESSIONS", DefaultSessions);
         output.WriteLine($"{oracle.VersionLine}; seed {seed}; {sessions} sessions");
         var failures = new List<string>();
         int positions = 0, nulls = 0;

@@ -28,10 +28,8 @@ public sealed class SnapshotDifferentialTests(YjsOracleFixture fixture, ITestOut
     public void Snapshots_encode_and_restore_as_in_yjs()
     {
         var oracle = fixture.Oracle;
-        var seed = Environment.GetEnvironmentVariable("CRDT_DIFF_SEED") is { Length: > 0 } s
-            ? int.Parse(s, CultureInfo.InvariantCulture)
-            : Environment.GetEnvironmentVariable("CI") is { Length: > 0 } ? CiSeed : Random.Shared.Next();
-        var sessions = int.TryParse(Environment.GetEnvironmentVariable("CRDT_SNAPSHOT_SESSIONS"), out var n) ? n : DefaultSessions;
+        var seed = DiffRunSettings.Seed(CiSeed);
+        var sessions = DiffRunSettings.Sessions("CRDT_SNAPSHOT_SESSIONS", DefaultSessions);
         output.WriteLine($"{oracle.VersionLine}; seed {seed}; {sessions} sessions");
         var failures = new List<string>();
         var count = 0;

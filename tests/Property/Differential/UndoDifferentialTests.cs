@@ -31,11 +31,8 @@ public sealed class UndoDifferentialTests(YjsOracleFixture fixture, ITestOutputH
     public void Undo_and_redo_end_in_yjs_states()
     {
         var oracle = fixture.Oracle;
-        var seed = Environment.GetEnvironmentVariable("CRDT_DIFF_SEED") is { Length: > 0 } s
-            ? int.Parse(s, CultureInfo.InvariantCulture)
-            : Environment.GetEnvironmentVariable("CI") is { Length: > 0 } ? CiSeed : Random.Shared.Next();
-        var sessions = int.TryParse(Environment.GetEnvironmentVariable("CRDT_UNDO_SESSIONS"), out var n) ? n
-            : int.TryParse(Environment.GetEnvironmentVariable("CRDT_DIFF_SESSIONS"), out n) ? n : DefaultSessions;
+        var seed = DiffRunSettings.Seed(CiSeed);
+        var sessions = DiffRunSettings.Sessions("CRDT_UNDO_SESSIONS", DefaultSessions, followsDiffSessions: true);
         output.WriteLine($"{oracle.VersionLine}; seed {seed}; {sessions} sessions");
         var failures = new List<string>();
         long undos = 0;
@@ -48,11 +45,7 @@ public sealed class UndoDifferentialTests(YjsOracleFixture fixture, ITestOutputH
                 failures.Add($"seed {unchecked(seed + i)}: {failure}");
             }
 
-            // A long run reports its progress to a file, as the test output appears only at the end.
-            if ((i + 1) % 1000 == 0 && Environment.GetEnvironmentVariable("CRDT_DIFF_PROGRESS") is { Length: > 0 } progress)
-            {
-                File.AppendAllText(progress, FormattableString.Invariant($"{DateTime.UtcNow:HH:mm:ss} {GetType().Name}: {i + 1} sessions, {failures.Count} failing\n"));
-            }
+            DiffRunSettings.ReportProgress(GetType().Name, i + 1, failures.Count);
         }
 
         output.WriteLine($"{undos} undo/redo calls that changed the document; {failures.Count} failing sessions");
